@@ -1,0 +1,104 @@
+"""The signed-in person of a request, whatever door they came through.
+
+Only a kind and an id live in the Flask session; the person is read from the database on every
+request, so that a deactivated account or a revoked newcomer link loses access at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import has_request_context, request, session
+
+from kit.db import db_session
+from kit.models import AgencyUser, NewcomerLink, StaffMember
+from kit.models.base import utcnow
+from kit.services.audit import Actor
+
+SESSION_KEY = "kit_identity"
+ENVIRON_KEY = "kit.identity"
+KINDS = ("staff", "agency", "newcomer")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A signed-in person: staff member, agency caseworker or newcomer."""
+
+    kind: str
+    id: int
+    name: str
+    roles: frozenset[str]
+    locale: str | None
+    agency_id: int | None = None
+    newcomer_link_id: int | None = None
+
+    def has_role(self, role: str) -> bool:
+        """True when the person holds ``role``; an admin holds every coordinator right."""
+        return role in self.roles or (role == "coordinator" and "admin" in self.roles)
+
+
+def actor_of(identity: Identity) -> Actor:
+    """The audit log's view of a signed-in person, with the address of the request."""
+    return Actor(identity.kind, identity.id, request.remote_addr)
+
+
+def sign_in(kind: str, person_id: int, *, link_id: int | None = None) -> None:
+    """Start a fresh session for a person: the old session's data is dropped first."""
+    locale = session.get("kit_locale")
+    session.clear()
+    if locale:
+        session["kit_locale"] = locale
+    session[SESSION_KEY] = {"kind": kind, "id": person_id, "link": link_id}
+    session.permanent = True
+
+
+def sign_out() -> None:
+    """End the session."""
+    session.clear()
+
+
+def current_identity() -> Identity | None:
+    """The person signed in to this request, or None; loaded once per request."""
+    if not has_request_context():
+        return None
+    # Cached per request (not in g: an app context may outlive one request), keyed by what the
+    # session holds so that signing in or out within a request is seen at once.
+    stored = session.get(SESSION_KEY)
+    cached = request.environ.get(ENVIRON_KEY)
+    if cached is None or cached[0] != stored:
+        cached = (stored, _load(stored))
+        request.environ[ENVIRON_KEY] = cached
+    return cached[1]
+
+
+def _load(stored: object) -> Identity | None:
+    if not isinstance(stored, dict) or stored.get("kind") not in KINDS:
+        return None
+    kind, person_id = stored["kind"], stored.get("id")
+    if not isinstance(person_id, int):
+        return None
+    db = db_session()
+    if kind == "staff":
+        staff = db.get(StaffMember, person_id)
+        if staff is None or not staff.is_active:
+            return None
+        return Identity("staff", staff.id, staff.display_name, frozenset(staff.role_names),
+                        staff.preferred_locale)
+    if kind == "agency":
+        user = db.get(AgencyUser, person_id)
+        if user is None or not user.is_active or not user.agency.is_active:
+            return None
+        return Identity("agency", user.id, user.display_name, frozenset({"agency"}),
+                        user.preferred_locale, agency_id=user.agency_id)
+    link = db.get(NewcomerLink, stored.get("link")) if isinstance(stored.get("link"), int) else None
+    if link is None or link.newcomer_id != person_id or not link_is_usable(link, utcnow()):
+        return None
+    newcomer = link.newcomer
+    return Identity("newcomer", newcomer.id, newcomer.display_name, frozenset({"newcomer"}),
+                    newcomer.preferred_locale, newcomer_link_id=link.id)
+
+
+def link_is_usable(link: NewcomerLink, now: datetime) -> bool:
+    """A newcomer link works until it expires or is revoked, and never for erased data."""
+    return link.revoked_at is None and link.expires_at > now and link.newcomer.erased_at is None

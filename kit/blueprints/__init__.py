@@ -1,0 +1,44 @@
+"""The kit's blueprints, built per application from its configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, render_template
+
+from kit.auth.permissions import refuse_undeclared
+from kit.i18n import gettext as _
+from kit.templating import kit_template_context
+
+
+def _error_page(code: int, title: str, message: str) -> Any:
+    return render_template("kit/error.html", code=code, title=title, message=message), code
+
+
+def prepare(blueprint: Blueprint) -> Blueprint:
+    """Give a kit blueprint deny-by-default, the kit's template context and error pages."""
+    blueprint.before_request(refuse_undeclared)
+    blueprint.context_processor(kit_template_context)
+    blueprint.register_error_handler(
+        403, lambda _e: _error_page(403, _("Not allowed"),
+                                    _("Your account does not give access to this page.")))
+    blueprint.register_error_handler(
+        404, lambda _e: _error_page(404, _("Not found"),
+                                    _("This page does not exist or is no longer available.")))
+    return blueprint
+
+
+def register_blueprints(app: Flask, config: dict[str, Any]) -> None:
+    """Mount the core blueprint and the optional ones the host asked for."""
+    from kit.blueprints import agency, coordinator, core, newcomer, staff
+
+    factories = {
+        "staff": staff.create_blueprint,
+        "coordinator": coordinator.create_blueprint,
+        "agency": agency.create_blueprint,
+        "newcomer": newcomer.create_blueprint,
+    }
+    prefix = config["KIT_URL_PREFIX"]
+    app.register_blueprint(prepare(core.create_blueprint()), url_prefix=prefix or None)
+    for name in config["KIT_BLUEPRINTS"]:
+        app.register_blueprint(prepare(factories[name]()), url_prefix=f"{prefix}/{name}")

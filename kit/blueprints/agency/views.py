@@ -1,0 +1,27 @@
+"""Pages of an agency caseworker."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from kit.auth.permissions import requires, signed_in
+from kit.db import db_session
+from kit.services.dashboards import agency_dashboard
+from kit.state import get_state
+from kit.web import page_number
+
+
+def create_blueprint() -> Blueprint:
+    """The agency blueprint."""
+    bp = Blueprint("kit_agency", __name__)
+    bp.add_url_rule("/", "home", home)
+    return bp
+
+
+@requires("agency")
+def home() -> str:
+    """The caseworker's landing page: their agency's referrals and where each one stands."""
+    identity = signed_in()
+    board = agency_dashboard(db_session(), identity.agency_id, page_number(),
+                             get_state().config["KIT_PAGE_SIZE"])
+    return render_template("kit/agency/home.html", board=board)

@@ -1,0 +1,13 @@
+"""``flask kit ...``: the kit's commands for operators and cron jobs."""
+
+from __future__ import annotations
+
+from flask.cli import AppGroup
+
+from kit.cli.db import db_group
+from kit.cli.demo import demo
+from kit.cli.occupations import occupations
+
+kit_cli = AppGroup("kit", help="Mentoring kit: database, reference data, demo and jobs.")
+for command in (db_group, occupations, demo):
+    kit_cli.add_command(command)

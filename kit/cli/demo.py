@@ -1,0 +1,3 @@
+import click
+
+demo = click.Command("demo")  # replaced by the demo command

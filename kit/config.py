@@ -1,0 +1,152 @@
+"""The kit's configuration: every ``KIT_*`` key, its default, its check and its meaning.
+
+The table below is the single source of truth: ``init_app`` applies the defaults, rejects
+unknown ``KIT_*`` keys (a typo must not silently fall back to a default) and validates every
+value, and ``docs/configuration.md`` is checked against it by a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: Optional blueprints a host can mount (``KIT_BLUEPRINTS`` picks a subset); the core
+#: blueprint with sign-in, sign-out and the language switch is always mounted.
+ALL_BLUEPRINTS = ("staff", "coordinator", "agency", "newcomer")
+SUPPORTED_LOCALES = ("en", "fr")
+
+
+class ConfigError(ValueError):
+    """A ``KIT_*`` value is missing, unknown or of the wrong shape; the message names the key."""
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One documented configuration key."""
+
+    name: str
+    default: Any
+    doc: str
+    check: Callable[[str, Any], Any]
+
+
+def _string(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{name} must be a non-empty string, got {value!r}.")
+    return value
+
+
+def _optional_string(name: str, value: Any) -> str | None:
+    return None if value is None else _string(name, value)
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be True or False, got {value!r}.")
+    return value
+
+
+def _url_prefix(name: str, value: Any) -> str:
+    value = _string(name, value) if value != "" else ""
+    if value and (not value.startswith("/") or value.endswith("/")):
+        raise ConfigError(
+            f"{name} must start with '/' and not end with '/' (for example '/mentoring'), "
+            f"got {value!r}."
+        )
+    return value
+
+
+def _locale(name: str, value: Any) -> str:
+    if value not in SUPPORTED_LOCALES:
+        raise ConfigError(f"{name} must be one of {', '.join(SUPPORTED_LOCALES)}, got {value!r}.")
+    return value
+
+
+def _locales(name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
+        raise ConfigError(f"{name} must be a non-empty list of locales, got {value!r}.")
+    for item in value:
+        _locale(name, item)
+    return tuple(value)
+
+
+def _blueprints(name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ConfigError(f"{name} must be a list of blueprint names, got {value!r}.")
+    unknown = [item for item in value if item not in ALL_BLUEPRINTS]
+    if unknown:
+        raise ConfigError(
+            f"{name} names unknown blueprints {unknown!r}; "
+            f"choose from {', '.join(ALL_BLUEPRINTS)}."
+        )
+    return tuple(value)
+
+
+def _timezone(name: str, value: Any) -> str:
+    try:
+        ZoneInfo(_string(name, value))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{name} must be an IANA time zone such as 'America/Vancouver', "
+                          f"got {value!r}.") from exc
+    return value
+
+
+def _positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{name} must be a positive whole number, got {value!r}.")
+    return value
+
+
+KEYS: tuple[ConfigKey, ...] = (
+    ConfigKey("KIT_URL_PREFIX", "/mentoring", "URL prefix under which the kit's pages are "
+              "mounted in the host application ('' mounts them at the root).", _url_prefix),
+    ConfigKey("KIT_BLUEPRINTS", ALL_BLUEPRINTS, "Which of the kit's blueprints this host mounts "
+              "(for example only 'agency' on an outward-facing host).", _blueprints),
+    ConfigKey("KIT_BASE_TEMPLATE", None, "The host's layout template that every kit page extends; "
+              "it must define the blocks 'title', 'head' and 'content'. None uses the kit's own "
+              "clean layout.", _optional_string),
+    ConfigKey("KIT_DATABASE_URI", "sqlite:///kit.sqlite", "Database used when the host passes no "
+              "Flask-SQLAlchemy instance and has none of its own; relative SQLite paths live in "
+              "the app's instance folder.", _string),
+    ConfigKey("KIT_PROGRAM_NAME", "Mentoring program", "The program's name as shown in page "
+              "titles and emails.", _string),
+    ConfigKey("KIT_DEFAULT_LOCALE", "en", "Language used when neither the person's preference nor "
+              "the browser's Accept-Language names a supported one.", _locale),
+    ConfigKey("KIT_LOCALES", SUPPORTED_LOCALES, "Languages offered in the language switch.",
+              _locales),
+    ConfigKey("KIT_TIMEZONE", "America/Vancouver", "The employer's time zone: sessions, business "
+              "hours and reports use it.", _timezone),
+    ConfigKey("KIT_DEMO_MODE", False, "Marks the app as a demo: enables the development sign-in "
+              "and a banner. Never set it in production.", _bool),
+    ConfigKey("KIT_DEV_SIGN_IN", False, "Offer the development sign-in that lists demo personas. "
+              "Refused at start-up unless the app runs in debug or demo mode.", _bool),
+    ConfigKey("KIT_NEWCOMER_LINK_MAX_AGE_DAYS", 90, "How many days a newcomer's signed link stays "
+              "valid.", _positive_int),
+    ConfigKey("KIT_PAGE_SIZE", 25, "Rows per page in long tables.", _positive_int),
+)
+
+KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in KEYS}
+
+
+def load_config(app_config: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the validated ``KIT_*`` settings, defaults filled in.
+
+    Raises :class:`ConfigError` naming the key for an unknown key or a bad value.
+    """
+    unknown = sorted(k for k in app_config if k.startswith("KIT_") and k not in KEYS_BY_NAME)
+    if unknown:
+        raise ConfigError(
+            f"Unknown configuration key {unknown[0]}; the kit's keys are listed in "
+            "docs/configuration.md."
+        )
+    values = {key.name: key.check(key.name, app_config.get(key.name, key.default)) for key in KEYS}
+    if values["KIT_DEV_SIGN_IN"] and not (values["KIT_DEMO_MODE"] or app_config.get("DEBUG")):
+        raise ConfigError(
+            "KIT_DEV_SIGN_IN lists demo personas that anyone can become; it is refused unless "
+            "the app runs in debug mode or KIT_DEMO_MODE is True."
+        )
+    if values["KIT_DEFAULT_LOCALE"] not in values["KIT_LOCALES"]:
+        raise ConfigError("KIT_DEFAULT_LOCALE must be one of KIT_LOCALES.")
+    return values

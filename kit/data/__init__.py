@@ -1,0 +1,1 @@
+"""Reference data files shipped with the kit (read them with :mod:`importlib.resources`)."""

@@ -1,0 +1,56 @@
+"""The kit's data model: every table, all prefixed ``kit_``, in :data:`Base.metadata`."""
+
+from kit.models.agencies import Agency, AgencyUser
+from kit.models.audit import AuditEvent
+from kit.models.base import Base, TimestampMixin, UTCDateTime, enable_sqlite_foreign_keys, utcnow
+from kit.models.checkins import CheckIn
+from kit.models.cohorts import Cohort
+from kit.models.hours import HoursEntry, HoursRevision
+from kit.models.matches import Match, MatchStatusChange
+from kit.models.newcomers import Newcomer, NewcomerLanguage, NewcomerLink
+from kit.models.occupations import Occupation
+from kit.models.outbox import OutboxMessage
+from kit.models.outcomes import Outcome
+from kit.models.people import (
+    AvailabilityWindow,
+    StaffMember,
+    StaffRole,
+    VolunteerLanguage,
+    VolunteerProfile,
+)
+from kit.models.referrals import EligibilityResult, Referral, ReferralStatusChange
+from kit.models.sessions import MentoringSession, SessionAttendee, SessionType
+
+__all__ = [
+    "Agency",
+    "AgencyUser",
+    "AuditEvent",
+    "AvailabilityWindow",
+    "Base",
+    "CheckIn",
+    "Cohort",
+    "EligibilityResult",
+    "HoursEntry",
+    "HoursRevision",
+    "Match",
+    "MatchStatusChange",
+    "MentoringSession",
+    "Newcomer",
+    "NewcomerLanguage",
+    "NewcomerLink",
+    "Occupation",
+    "OutboxMessage",
+    "Outcome",
+    "Referral",
+    "ReferralStatusChange",
+    "SessionAttendee",
+    "SessionType",
+    "StaffMember",
+    "StaffRole",
+    "TimestampMixin",
+    "UTCDateTime",
+    "VolunteerLanguage",
+    "VolunteerProfile",
+    "enable_sqlite_foreign_keys",
+    "utcnow",
+]

@@ -1,0 +1,40 @@
+"""The audit log: who did what to which record, written in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kit.models import AuditEvent
+from kit.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a staff member, an agency user, a newcomer, or the system itself."""
+
+    kind: str
+    id: int | None = None
+    remote_addr: str | None = None
+
+
+SYSTEM = Actor("system")
+
+
+def record(db: Session, actor: Actor, action: str, subject_type: str, subject_id: object,
+           details: dict[str, Any] | None = None) -> AuditEvent:
+    """Add an audit event to the session; the caller's commit makes it permanent."""
+    event = AuditEvent(
+        occurred_at=utcnow(),
+        actor_kind=actor.kind,
+        actor_id=None if actor.id is None else str(actor.id),
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        details=details,
+        remote_addr=actor.remote_addr,
+    )
+    db.add(event)
+    return event

@@ -1,0 +1,40 @@
+"""Per-application state of the kit, kept in ``app.extensions["kit"]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from flask_babel import Domain
+    from flask_sqlalchemy import SQLAlchemy
+
+EXTENSION_KEY = "kit"
+
+
+@dataclass
+class KitState:
+    """What the kit knows about one application; two apps never share one."""
+
+    config: dict[str, Any]
+    db: SQLAlchemy
+    translations: Domain
+    owns_db: bool
+    blueprints: tuple[str, ...] = field(default_factory=tuple)
+
+
+def get_state(app: Flask | None = None) -> KitState:
+    """Return the kit's state for ``app`` (default: the current app).
+
+    Raises a :class:`RuntimeError` that says what to do when the kit was not initialised.
+    """
+    app = app or current_app
+    try:
+        return app.extensions[EXTENSION_KEY]
+    except KeyError:
+        raise RuntimeError(
+            "The mentoring kit is not initialised on this application: "
+            "call MentoringKit().init_app(app) in the app factory first."
+        ) from None

@@ -1,0 +1,76 @@
+"""Jinja wiring: the host's layout, translation helpers and formatting filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, url_for
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    to_user_timezone,
+)
+from flask_wtf.csrf import generate_csrf
+
+from kit.auth.identity import current_identity
+from kit.i18n import current_locale, template_gettext
+from kit.labels import label
+from kit.state import get_state
+
+DEFAULT_LAYOUT = "kit/layout.html"
+
+
+def init_templating(app: Flask) -> None:
+    """Give templates what kit pages need; names are prefixed so the host's stay intact."""
+    app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
+    app.jinja_env.globals.update(
+        kit_gettext=template_gettext,
+        kit_label=label,
+        kit_static=lambda filename: url_for("kit.static", filename=filename),
+    )
+    app.jinja_env.filters.update(
+        kit_date=_format_date,
+        kit_datetime=_format_datetime,
+        kit_time=lambda value: format_time(value, "short") if value else "",
+        kit_number=_format_number,
+    )
+
+
+def kit_template_context() -> dict[str, Any]:
+    """Context of every page rendered by a kit blueprint."""
+    config = get_state().config
+    return {
+        "_": template_gettext,
+        "kit_base_template": config["KIT_BASE_TEMPLATE"] or DEFAULT_LAYOUT,
+        "kit_program_name": config["KIT_PROGRAM_NAME"],
+        "kit_locale": current_locale(),
+        "kit_locales": config["KIT_LOCALES"],
+        "kit_identity": current_identity(),
+        "kit_demo_mode": config["KIT_DEMO_MODE"],
+        "kit_mounted": get_state().blueprints,
+        # Each language is named in itself, so a reader finds theirs whatever the page's language.
+        "kit_language_names": {"en": "English", "fr": "Français"},
+    }
+
+
+def _format_date(value: date | datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        # A moment becomes a calendar date in the employer's time zone, not in UTC.
+        value = to_user_timezone(value).date()
+    return format_date(value, style)
+
+
+def _format_datetime(value: datetime | None, style: str = "medium") -> str:
+    return format_datetime(value, style) if value else ""
+
+
+def _format_number(value: int | float | Decimal | None, digits: int = 1) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0")

@@ -1,0 +1,1 @@
+"""Real servers (PostgreSQL, ...) that the test suite starts on the loopback interface."""
