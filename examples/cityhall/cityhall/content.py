@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 
 @dataclass(frozen=True)
@@ -11,7 +10,7 @@ class NewsItem:
     """One news item on the home page."""
 
     slug: str
-    published: date
+    age_days: int  # published this many days ago: the demo's news always looks current
     title: dict[str, str]
     summary: dict[str, str]
     kit_link: bool = False  # links to the mentoring program instead of a news page
@@ -20,9 +19,9 @@ class NewsItem:
 NEWS: tuple[NewsItem, ...] = (
     NewsItem(
         "mentors-wanted",
-        date(2026, 8, 24),
-        {"en": "Become a mentor: the Fall 2026 cohort starts in September",
-         "fr": "Devenez mentor : la cohorte d'automne 2026 commence en septembre"},
+        2,
+        {"en": "Become a mentor: the next cohort is forming now",
+         "fr": "Devenez mentor : la prochaine cohorte se forme maintenant"},
         {"en": "Internationally trained professionals referred by our partner agencies are "
                "looking for colleagues in engineering, planning, finance, IT and more. Four "
                "months, about two hours a week, during working hours.",
@@ -33,7 +32,7 @@ NEWS: tuple[NewsItem, ...] = (
     ),
     NewsItem(
         "harbourfront-seawall",
-        date(2026, 8, 19),
+        6,
         {"en": "Harbourfront seawall repairs finish ahead of schedule",
          "fr": "Les réparations de la digue du front de mer terminées en avance"},
         {"en": "Engineering Services thanks the crews from the Operations Centre; the path "
@@ -43,19 +42,19 @@ NEWS: tuple[NewsItem, ...] = (
     ),
     NewsItem(
         "payroll-cutover",
-        date(2026, 8, 12),
-        {"en": "New payroll system: check your first pay stub on September 12",
-         "fr": "Nouveau système de paie : vérifiez votre premier relevé le 12 septembre"},
+        13,
+        {"en": "New payroll system: check your first pay stub",
+         "fr": "Nouveau système de paie : vérifiez votre premier relevé de paie"},
         {"en": "Finance asks every employee to sign in once before the cutover and confirm "
                "their banking details.",
          "fr": "Les Finances demandent à chaque employé de se connecter une fois avant la "
                "bascule et de confirmer ses coordonnées bancaires."},
     ),
     NewsItem(
-        "heat-warning",
-        date(2026, 8, 5),
-        {"en": "Heat warning: cooling centres open at five community centres",
-         "fr": "Avertissement de chaleur : centres de rafraîchissement ouverts"},
+        "warming-centres",
+        20,
+        {"en": "Storm season: warming centres open at five community centres",
+         "fr": "Saison des tempêtes : centres de réchauffement ouverts"},
         {"en": "Parks and Recreation staff can sign up for extra shifts through their "
                "supervisor.",
          "fr": "Le personnel des Parcs et loisirs peut s'inscrire à des quarts supplémentaires "

@@ -4,7 +4,10 @@ The language switch and sign-in are the kit's: one switch serves both kinds of p
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import Blueprint, abort, render_template, request
+from flask_babel import format_date
 
 from cityhall.content import DIRECTORY_TEASER, FOOTER_LINKS, NEWS, QUICK_LINKS
 from cityhall.i18n import current_language, t
@@ -15,9 +18,12 @@ bp = Blueprint("cityhall", __name__)
 @bp.get("/")
 def home() -> str:
     """The intranet's front page."""
+    today = date.today()
+    news = [(item, today - timedelta(days=item.age_days)) for item in NEWS]
     return render_template(
         "cityhall/home.html",
-        news=NEWS,
+        news=news,
+        format_date=format_date,
         quick_links=QUICK_LINKS,
         directory=DIRECTORY_TEASER,
         lang=current_language(),

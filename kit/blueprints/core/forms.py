@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SubmitField
-from wtforms.validators import DataRequired, Regexp
+from wtforms import Field, HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Regexp, ValidationError
 
 from kit.i18n import lazy_gettext as _l
+from kit.state import get_state
+
+
+def offered_locale(_form: FlaskForm, field: Field) -> None:
+    """Only the languages this host offers (``KIT_LOCALES``)."""
+    if field.data not in get_state().config["KIT_LOCALES"]:
+        raise ValidationError(_l("This language is not offered."))
 
 
 class LanguageForm(FlaskForm):
     """The language switch."""
 
-    locale = SelectField(_l("Language"), choices=[("en", "English"), ("fr", "Français")],
-                         validators=[DataRequired()])
+    locale = StringField(_l("Language"), validators=[DataRequired(), offered_locale])
     next = HiddenField()
     submit = SubmitField(_l("Change language"))
 

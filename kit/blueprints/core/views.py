@@ -104,7 +104,6 @@ def sign_out_view() -> Response:
 def change_language() -> Response:
     """Switch language; a signed-in person's preference is stored for next time."""
     form = LanguageForm()
-    form.locale.choices = [(code, code) for code in get_state().config["KIT_LOCALES"]]
     if not form.validate_on_submit():
         abort(400)
     identity = current_identity()
