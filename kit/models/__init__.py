@@ -20,6 +20,7 @@ from kit.models.people import (
 )
 from kit.models.referrals import EligibilityResult, Referral, ReferralStatusChange
 from kit.models.sessions import MentoringSession, SessionAttendee, SessionType
+from kit.models.sign_in import SignInAttempt
 
 __all__ = [
     "Agency",
@@ -45,6 +46,7 @@ __all__ = [
     "ReferralStatusChange",
     "SessionAttendee",
     "SessionType",
+    "SignInAttempt",
     "StaffMember",
     "StaffRole",
     "TimestampMixin",

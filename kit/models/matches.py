@@ -18,6 +18,7 @@ from kit.models.base import (
     in_values,
     utcnow,
 )
+from kit.models.history import StatusChangeMixin
 
 if TYPE_CHECKING:
     from kit.models.checkins import CheckIn
@@ -108,7 +109,7 @@ class Match(TimestampMixin, Base):
         return f"<Match {self.id} {self.status}>"
 
 
-class MatchStatusChange(Base):
+class MatchStatusChange(StatusChangeMixin, Base):
     """One step of a match's history: who moved it from which status to which."""
 
     __tablename__ = "kit_match_status_change"
@@ -118,21 +119,8 @@ class MatchStatusChange(Base):
         enum_check("actor_kind", ACTOR_KINDS),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     match_id: Mapped[int] = mapped_column(
         ForeignKey("kit_match.id", ondelete="CASCADE"), index=True
     )
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_kind: Mapped[str] = mapped_column(String(20))
-    staff_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kit_staff_member.id", ondelete="SET NULL")
-    )
-    agency_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kit_agency_user.id", ondelete="SET NULL")
-    )
-    note: Mapped[str | None] = mapped_column(Text)
 
     match: Mapped[Match] = relationship(back_populates="status_changes")
-    staff: Mapped[StaffMember | None] = relationship()

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kit.models.base import ACTOR_KINDS, Base, TimestampMixin, UTCDateTime, enum_check, utcnow
+from kit.models.history import StatusChangeMixin
 
 if TYPE_CHECKING:
     from kit.models.agencies import Agency, AgencyUser
@@ -83,7 +84,7 @@ class Referral(TimestampMixin, Base):
         return f"<Referral {self.id} {self.status}>"
 
 
-class ReferralStatusChange(Base):
+class ReferralStatusChange(StatusChangeMixin, Base):
     """One step of a referral's history: who moved it from which status to which."""
 
     __tablename__ = "kit_referral_status_change"
@@ -93,25 +94,11 @@ class ReferralStatusChange(Base):
         enum_check("actor_kind", ACTOR_KINDS),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(
         ForeignKey("kit_referral.id", ondelete="CASCADE"), index=True
     )
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_kind: Mapped[str] = mapped_column(String(20))
-    staff_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kit_staff_member.id", ondelete="SET NULL")
-    )
-    agency_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kit_agency_user.id", ondelete="SET NULL")
-    )
-    note: Mapped[str | None] = mapped_column(Text)
 
     referral: Mapped[Referral] = relationship(back_populates="status_changes")
-    staff: Mapped[StaffMember | None] = relationship()
-    agency_user: Mapped[AgencyUser | None] = relationship()
 
 
 class EligibilityResult(Base):
