@@ -105,6 +105,7 @@ class CoordinatorDashboard:
     upcoming: list[UpcomingSession]
     sessions_next_week: int
     hours_this_year: Decimal
+    mentors_left: list[tuple[int, str, str]]
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,18 @@ def coordinator_dashboard(db: Session, now: datetime | None = None) -> Coordinat
             MentoringSession.status.in_(UPCOMING_STATUSES),
         )
     )
+    mentor = aliased(StaffMember)
+    mentors_left = db.execute(
+        select(Match.id, mentor.display_name, Newcomer)
+        .join(VolunteerProfile, VolunteerProfile.id == Match.volunteer_id)
+        .join(mentor, mentor.id == VolunteerProfile.staff_id)
+        .join(Newcomer, Newcomer.id == Match.newcomer_id)
+        .where(Match.status.in_(OPEN_MATCH_STATUSES), ~mentor.is_active)
+        .order_by(Match.id)
+    ).all()
     return CoordinatorDashboard(
+        mentors_left=[(match_id, name, newcomer.display_name)
+                      for match_id, name, newcomer in mentors_left],
         referral_counts=_counts(db, Referral.status),
         awaiting_decision=_referral_rows(
             db, Referral.status == "submitted", order=Referral.submitted_at, limit=10

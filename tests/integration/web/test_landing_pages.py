@@ -80,6 +80,19 @@ def test_the_coordinator_sees_what_awaits_a_decision(client, factory, db) -> Non
     assert '<span class="kit-figure">1</span> active matches' in html
 
 
+def test_open_matches_of_a_mentor_who_left_are_flagged(client, factory, db) -> None:
+    coordinator = factory.staff("Amara Okafor", roles=("coordinator",))
+    match = factory.match(newcomer=factory.newcomer("José", "Ramírez-García"))
+    db.commit()
+    sign_in_as(client, "staff", coordinator.id)
+    assert "mentor left" not in client.get("/mentoring/coordinator/").get_data(as_text=True)
+    match.volunteer.staff.is_active = False
+    db.commit()
+    html = client.get("/mentoring/coordinator/").get_data(as_text=True)
+    assert "Open matches whose mentor left the program" in html
+    assert "José Ramírez-García, mentored by Zoë O&#39;Brien" in html
+
+
 def test_an_empty_program_tells_the_coordinator_what_to_do(client, factory, db) -> None:
     coordinator = factory.staff(roles=("admin",))
     db.commit()
