@@ -49,6 +49,10 @@ class MentoringKit:
             )
         config = load_config(app.config)
         app.config.update(config)
+        if config["KIT_SECURE_COOKIES"]:
+            app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True)
+            if app.config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
+                app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
         from kit.blueprints import register_blueprints
         from kit.cli import kit_cli

@@ -125,6 +125,12 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("KIT_NEWCOMER_LINK_MAX_AGE_DAYS", 90, "How many days a newcomer's signed link stays "
               "valid.", _positive_int),
     ConfigKey("KIT_PAGE_SIZE", 25, "Rows per page in long tables.", _positive_int),
+    ConfigKey("KIT_SECURE_COOKIES", True, "Send the session cookie with Secure, HttpOnly and "
+              "SameSite=Lax. Set False only for plain-HTTP development.", _bool),
+    ConfigKey("KIT_SESSION_IDLE_MINUTES", 30, "Sign a person out after this many minutes without "
+              "a request.", _positive_int),
+    ConfigKey("KIT_SESSION_MAX_HOURS", 10, "Sign a person out this many hours after signing in, "
+              "whatever they do.", _positive_int),
 )
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in KEYS}

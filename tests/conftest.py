@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +21,7 @@ from factories import Factory
 from kit import MentoringKit, get_state
 from kit.models import Base
 
-pytest_plugins = ["servers.pytest_plugin"]
+pytest_plugins = ["servers.pytest_plugin", "servers.ldap_plugin"]
 
 
 def make_app(db_url: str, **config: Any) -> Flask:
@@ -83,7 +84,10 @@ def csrf_token(client: FlaskClient, path: str = "/mentoring/sign-in") -> str:
     return match.group(1)
 
 
-def sign_in_as(client: FlaskClient, kind: str, person_id: int, link_id: int | None = None) -> None:
+def sign_in_as(client: FlaskClient, kind: str, person_id: int, link_id: int | None = None,
+               signed_in_ago: int = 0, seen_ago: int = 0) -> None:
     """Put a signed-in identity in the client's session, as a sign-in provider would."""
+    now = int(time.time())
     with client.session_transaction() as session:
-        session["kit_identity"] = {"kind": kind, "id": person_id, "link": link_id}
+        session["kit_identity"] = {"kind": kind, "id": person_id, "link": link_id,
+                                   "at": now - signed_in_ago, "seen": now - seen_ago}

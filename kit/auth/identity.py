@@ -6,6 +6,7 @@ request, so that a deactivated account or a revoked newcomer link loses access a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,9 +16,11 @@ from kit.db import db_session
 from kit.models import AgencyUser, NewcomerLink, StaffMember
 from kit.models.base import utcnow
 from kit.services.audit import Actor
+from kit.state import get_state
 
 SESSION_KEY = "kit_identity"
 ENVIRON_KEY = "kit.identity"
+EXPIRED_KEY = "kit.session_expired"
 KINDS = ("staff", "agency", "newcomer")
 
 
@@ -49,7 +52,8 @@ def sign_in(kind: str, person_id: int, *, link_id: int | None = None) -> None:
     session.clear()
     if locale:
         session["kit_locale"] = locale
-    session[SESSION_KEY] = {"kind": kind, "id": person_id, "link": link_id}
+    now = int(time.time())
+    session[SESSION_KEY] = {"kind": kind, "id": person_id, "link": link_id, "at": now, "seen": now}
     session.permanent = True
 
 
@@ -64,12 +68,41 @@ def current_identity() -> Identity | None:
         return None
     # Cached per request (not in g: an app context may outlive one request), keyed by what the
     # session holds so that signing in or out within a request is seen at once.
-    stored = session.get(SESSION_KEY)
+    stored = _within_time_limits(session.get(SESSION_KEY))
     cached = request.environ.get(ENVIRON_KEY)
     if cached is None or cached[0] != stored:
         cached = (stored, _load(stored))
         request.environ[ENVIRON_KEY] = cached
     return cached[1]
+
+
+def session_expired() -> bool:
+    """Whether this request found a session that had timed out (to tell the person why)."""
+    return bool(request.environ.get(EXPIRED_KEY))
+
+
+def _within_time_limits(stored: object) -> object:
+    """The stored identity unless the idle or absolute time-out has passed (then None).
+
+    ``seen`` is refreshed at most once a minute so that the cookie does not change on every
+    request.
+    """
+    if stored is None:
+        return None
+    config = get_state().config
+    now = int(time.time())
+    signed_in_at = stored.get("at") if isinstance(stored, dict) else None
+    seen_at = stored.get("seen") if isinstance(stored, dict) else None
+    if (not isinstance(signed_in_at, int) or not isinstance(seen_at, int)
+            or now - seen_at > config["KIT_SESSION_IDLE_MINUTES"] * 60
+            or now - signed_in_at > config["KIT_SESSION_MAX_HOURS"] * 3600):
+        session.pop(SESSION_KEY, None)
+        request.environ[EXPIRED_KEY] = True
+        return None
+    if now - seen_at >= 60:
+        stored = {**stored, "seen": now}
+        session[SESSION_KEY] = stored
+    return stored
 
 
 def _load(stored: object) -> Identity | None:

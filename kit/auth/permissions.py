@@ -10,9 +10,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 
-from kit.auth.identity import Identity, current_identity
+from kit.auth.identity import Identity, current_identity, session_expired
+from kit.i18n import gettext as _
 
 ROLES = ("staff", "coordinator", "admin", "agency", "newcomer")
 PERMISSION_ATTRIBUTE = "kit_permission"
@@ -38,6 +39,8 @@ def requires(*roles: str) -> Callable[[View], View]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             identity = current_identity()
             if identity is None:
+                if session_expired():
+                    flash(_("Your session has expired: please sign in again."), "info")
                 return redirect(url_for("kit.sign_in", next=request.full_path.rstrip("?")))
             if not any(identity.has_role(role) for role in roles):
                 abort(403)
