@@ -1,6 +1,6 @@
 """The kit's data model: every table, all prefixed ``kit_``, in :data:`Base.metadata`."""
 
-from kit.models.agencies import Agency, AgencyUser
+from kit.models.agencies import Agency, AgencyApiKey, AgencyUser
 from kit.models.audit import AuditEvent
 from kit.models.base import Base, TimestampMixin, UTCDateTime, enable_sqlite_foreign_keys, utcnow
 from kit.models.checkins import CheckIn
@@ -24,6 +24,7 @@ from kit.models.sign_in import SignInAttempt
 
 __all__ = [
     "Agency",
+    "AgencyApiKey",
     "AgencyUser",
     "AuditEvent",
     "AvailabilityWindow",

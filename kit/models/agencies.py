@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kit.models.base import LOCALES, Base, TimestampMixin, UTCDateTime, enum_check
+from kit.models.base import LOCALES, Base, TimestampMixin, UTCDateTime, enum_check, utcnow
 
 
 class Agency(TimestampMixin, Base):
@@ -57,3 +57,38 @@ class AgencyUser(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<AgencyUser {self.id} {self.email!r}>"
+
+
+#: What an agency API key may do.
+API_SCOPES = ("referrals:read", "referrals:write")
+
+
+class AgencyApiKey(Base):
+    """A key an agency's system uses on the API; only a hash of the secret is stored."""
+
+    __tablename__ = "kit_agency_api_key"
+    __table_args__ = (
+        CheckConstraint("length(prefix) = 8", name="prefix_length"),
+        Index("ix_kit_agency_api_key_agency", "agency_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("kit_agency.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    #: The key's first characters, shown in lists so that people can tell their keys apart.
+    prefix: Mapped[str] = mapped_column(String(8), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kit_staff_member.id", ondelete="SET NULL")
+    )
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    agency: Mapped[Agency] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the key still opens the API."""
+        return self.revoked_at is None
