@@ -67,7 +67,8 @@ def test_weak_passwords_are_refused(db, invited, password: str, code: str) -> No
 def test_sign_in_with_email_and_password(db, invited) -> None:
     user, token = invited
     accept_invitation(db, SECRET, token, "pässwörd-日本-long", max_age_days=7)
-    assert authenticate_agency_user(db, " ANA.SOUZA@harbourview.example", "pässwörd-日本-long") is user
+    signed_in = authenticate_agency_user(db, " ANA.SOUZA@harbourview.example", "pässwörd-日本-long")
+    assert signed_in is user
     for email, password, code in [
         ("ana.souza@harbourview.example", "wrong password!", "invalid_credentials"),
         ("nobody@harbourview.example", "pässwörd-日本-long", "invalid_credentials"),
