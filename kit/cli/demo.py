@@ -58,7 +58,6 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int) -> None:
     click.echo(f"\n{config['KIT_PROGRAM_NAME']}: http://{LOOPBACK}:{port}{entry}")
     if no_serve:
         return
-    click.echo("Press Ctrl+C to stop.")
     # ``app.run`` does nothing under the ``flask`` command, so start the server directly.
     run_simple(LOOPBACK, port, current_app._get_current_object(),  # type: ignore[attr-defined]
                use_reloader=False, use_debugger=False, threaded=True)

@@ -44,6 +44,7 @@ class SessionData:
 
     sessions: list[MentoringSession] = field(default_factory=list)
     hours: list[HoursEntry] = field(default_factory=list)
+    busy: set[tuple[int, date]] = field(default_factory=set)  # (staff id, day) with a session
 
 
 def ensure_session_types(session: Session) -> dict[str, SessionType]:
@@ -79,16 +80,21 @@ def _match_sessions(ctx: DemoContext, staff: StaffData, types: dict[str, Session
     last = match.closed_at.date() if match.closed_at else match.planned_end_on
     day, first, upcoming, max_upcoming = match.started_on, True, 0, rng.randint(1, 3)
     mentor: StaffMember = match.volunteer.staff
-    while day <= last and upcoming < max_upcoming:
-        day = ctx.workday(day)
-        if day == ctx.today:
+    while upcoming < max_upcoming:
+        day, start_minute = _next_slot(ctx, match, day)
+        if day > last:
+            break
+        # Neither past nor upcoming is ambiguous; and a mentor meets one newcomer a day.
+        if day == ctx.today or (mentor.id, day) in data.busy:
             day += timedelta(days=1)
             continue
+        data.busy.add((mentor.id, day))
         if day > ctx.today:
             upcoming += 1
         code = "one_on_one" if first else rng.choices(
             list(FOLLOW_UP_TYPES), list(FOLLOW_UP_TYPES.values()))[0]
-        record = _session(ctx, types[code], mentor, day, match=match)
+        record = _session(ctx, types[code], mentor, day, match=match,
+                          start_minute=None if code == "job_shadowing" else start_minute)
         if day < ctx.today:
             record.status = rng.choices(("attended", "no_show", "cancelled"), (84, 6, 10))[0]
         else:
@@ -109,20 +115,32 @@ def _match_sessions(ctx: DemoContext, staff: StaffData, types: dict[str, Session
         day += timedelta(days=rng.choice((7, 7, 10, 14)))
 
 
+def _next_slot(ctx: DemoContext, match: Match, day: date) -> tuple[date, int]:
+    """The first day from ``day`` on which the mentor is available, and the window's start."""
+    windows = match.volunteer.availability
+    for offset in range(7):
+        candidate = day + timedelta(days=offset)
+        fitting = [w for w in windows if w.weekday == candidate.weekday()]
+        if fitting:
+            return candidate, ctx.rng.choice(fitting).start_minute
+    return ctx.workday(day), 10 * 60
+
+
 def _session(ctx: DemoContext, session_type: SessionType, organizer: StaffMember, day: date,
-             *, match: Match | None = None, hour: int | None = None,
+             *, match: Match | None = None, start_minute: int | None = None,
              title: str | None = None) -> MentoringSession:
     rng = ctx.rng
-    hour = hour if hour is not None else (
-        9 if session_type.default_minutes > 120 else rng.choice((9, 10, 11, 13, 14, 15)))
-    starts = ctx.at(day, hour, rng.choice((0, 0, 30)) if match else 0)
+    if start_minute is None:  # long sessions take the morning
+        start_minute = 9 * 60 if session_type.default_minutes > 120 else 14 * 60
+    starts = ctx.at(day, start_minute // 60, start_minute % 60)
     building = organizer.work_location or "City Hall"
     record = MentoringSession(
         uid=ctx.uid(), match=match, session_type=session_type, organizer=organizer,
         title=title, starts_at=starts,
         ends_at=starts + timedelta(minutes=session_type.default_minutes),
         location_building=building,
-        location_room=f"Room {rng.randint(1, 4)}-{rng.randint(101, 140)}",
+        # Each organizer books the same meeting room near their desk.
+        location_room=f"Room {1 + organizer.id % 4}-{101 + organizer.id % 37}",
         location_address=ADDRESSES.get(building), host_department=organizer.department,
         visitor_instructions=f"Check in at the front desk and ask for {organizer.display_name}.",
         created_at=starts - timedelta(days=rng.randint(5, 12)),
@@ -209,8 +227,8 @@ def _group_events(ctx: DemoContext, staff: StaffData, types: dict[str, SessionTy
     )
     for code, offset, title, status in events:
         day = ctx.workday(ctx.today + timedelta(days=offset))
-        record = _session(ctx, types[code], organizer, day, hour=12 if code == "group_event"
-                          else 14, title=title)
+        record = _session(ctx, types[code], organizer, day, title=title,
+                          start_minute=12 * 60 if code == "group_event" else 14 * 60)
         record.status, record.capacity = status, 8
         record.location_building, record.location_room = "City Hall", "Council Committee Room"
         record.location_address = ADDRESSES["City Hall"]

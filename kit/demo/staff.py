@@ -196,6 +196,9 @@ def _volunteer(ctx: DemoContext, data: StaffData, member: StaffMember, person: P
 
 
 def _seed_agencies(session: Session, ctx: DemoContext, data: StaffData) -> None:
+    # One hash of a password nobody knows, shared: hashing is slow on purpose, and the demo
+    # signs caseworkers in through the development page anyway.
+    unknown_password_hash = generate_password_hash(secrets.token_urlsafe(24))
     for number, spec in enumerate(AGENCIES):
         agency = Agency(
             name=spec.name,
@@ -215,9 +218,8 @@ def _seed_agencies(session: Session, ctx: DemoContext, data: StaffData) -> None:
                 invited_at=ctx.days_ago(300 + number),
                 last_sign_in_at=ctx.days_ago(ctx.rng.randint(0, 20)),
             ))
-        # The first caseworker accepted the invitation (with a password nobody knows: the
-        # demo signs in through the development page); the second one has not yet.
-        users[0].password_hash = generate_password_hash(secrets.token_urlsafe(24))
+        # The first caseworker accepted the invitation; the second one has not yet.
+        users[0].password_hash = unknown_password_hash
         agency.users = users
         data.agencies.append(agency)
         session.add(agency)

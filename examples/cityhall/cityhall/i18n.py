@@ -37,6 +37,7 @@ FRENCH: dict[str, str] = {
     "Name, department or job title": "Nom, service ou poste",
     "Search": "Rechercher",
     "People you may want to meet": "Des collègues à connaître",
+    "ext. %(number)s": "poste %(number)s",
     "Pay and benefits": "Paie et avantages sociaux",
     "IT service desk": "Centre de services TI",
     "Book a meeting room": "Réserver une salle",

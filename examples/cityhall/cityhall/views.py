@@ -1,6 +1,7 @@
 """The intranet's own pages: home, directory and service placeholders.
 
-The language switch and sign-in are the kit's: one switch serves both kinds of page."""
+The language switch and sign-in are the kit's: one switch serves both kinds of page.
+"""
 
 from __future__ import annotations
 
