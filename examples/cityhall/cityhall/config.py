@@ -31,6 +31,8 @@ class DemoConfig(Config):
 
     KIT_DEMO_MODE = True
     KIT_DEV_SIGN_IN = True
+    # The demo is served over plain HTTP on 127.0.0.1; production keeps Secure cookies.
+    KIT_SECURE_COOKIES = False
     KIT_DATABASE_URI = os.environ.get("CITYHALL_DATABASE_URL", "sqlite:///cityhall-demo.sqlite")
 
 
