@@ -15,6 +15,8 @@ A host application mounts the kit in its factory::
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
@@ -54,10 +56,13 @@ class MentoringKit:
             if app.config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
                 app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
+        from kit.auth.registry import build_providers
         from kit.blueprints import register_blueprints
         from kit.cli import kit_cli
         from kit.db import init_db
         from kit.i18n import init_babel
+        from kit.services.staff_accounts import RoleGroups
+        from kit.services.throttle import ThrottleRules
         from kit.templating import init_templating
 
         database, owns_db = init_db(app, db, config["KIT_DATABASE_URI"])
@@ -67,6 +72,13 @@ class MentoringKit:
             translations=init_babel(app, config),
             owns_db=owns_db,
             blueprints=config["KIT_BLUEPRINTS"],
+            providers=build_providers(config["KIT_AUTH_PROVIDERS"]),
+            role_groups=RoleGroups.from_mapping(config["KIT_ROLE_GROUPS"]),
+            throttle_rules=ThrottleRules(
+                per_account=config["KIT_SIGN_IN_MAX_FAILURES"],
+                per_address=config["KIT_SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+                window=timedelta(minutes=config["KIT_SIGN_IN_LOCKOUT_MINUTES"]),
+            ),
         )
         app.extensions[EXTENSION_KEY] = state
         init_templating(app)

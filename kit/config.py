@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: Optional blueprints a host can mount (``KIT_BLUEPRINTS`` picks a subset); the core
 #: blueprint with sign-in, sign-out and the language switch is always mounted.
-ALL_BLUEPRINTS = ("staff", "coordinator", "agency", "newcomer")
+ALL_BLUEPRINTS = ("staff", "coordinator", "agency", "newcomer", "admin")
 SUPPORTED_LOCALES = ("en", "fr")
 
 
@@ -40,6 +40,20 @@ def _string(name: str, value: Any) -> str:
 
 def _optional_string(name: str, value: Any) -> str | None:
     return None if value is None else _string(name, value)
+
+
+def _localized_text(name: str, value: Any) -> str | Mapping[str, str]:
+    if isinstance(value, Mapping):
+        if "en" not in value or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            raise ConfigError(f"{name} must map locales to non-empty names, 'en' included, "
+                              f"got {value!r}.")
+        return dict(value)
+    return _string(name, value)
+
+
+def localized(value: str | Mapping[str, str], locale: str) -> str:
+    """A setting given as one string or per language, in ``locale`` (else English)."""
+    return value if isinstance(value, str) else value.get(locale, value["en"])
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -99,6 +113,64 @@ def _positive_int(name: str, value: Any) -> int:
     return value
 
 
+def _choice(*choices: str) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if value not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}.")
+        return value
+    return check
+
+
+def _mailbox(name: str, value: Any) -> str:
+    from kit.mail import parse_mailbox
+
+    try:
+        parse_mailbox(_string(name, value))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be one email address such as "
+                          f"'Mentoring <mentoring@example.org>', got {value!r}.") from exc
+    return value
+
+
+def _port(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
+        raise ConfigError(f"{name} must be a TCP port between 1 and 65535, got {value!r}.")
+    return value
+
+
+def _seconds(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}.")
+    return float(value)
+
+
+def _secret(name: str, value: Any) -> str | None:
+    # Unlike the other checks, the message never repeats the value: it is a password.
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ConfigError(f"{name} must be a non-empty string or None.")
+    return value
+
+
+def _mapping_list(name: str, value: Any) -> tuple[Mapping[str, Any], ...]:
+    if isinstance(value, str | Mapping) or not isinstance(value, list | tuple):
+        raise ConfigError(f"{name} must be a list of mappings, got {value!r}.")
+    for index, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            raise ConfigError(f"{name}[{index}] must be a mapping, got {item!r}.")
+    return tuple(value)
+
+
+def _role_groups(name: str, value: Any) -> Mapping[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{name} must be a mapping of role to a list of groups, got {value!r}.")
+    for role, groups in value.items():
+        if role not in ("staff", "coordinator", "admin"):
+            raise ConfigError(f"{name} has unknown role {role!r}; use staff, coordinator, admin.")
+        if isinstance(groups, str) or not all(isinstance(g, str) for g in groups):
+            raise ConfigError(f"{name}[{role!r}] must be a list of group names.")
+    return {role: tuple(groups) for role, groups in value.items()}
+
+
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("KIT_URL_PREFIX", "/mentoring", "URL prefix under which the kit's pages are "
               "mounted in the host application ('' mounts them at the root).", _url_prefix),
@@ -110,8 +182,10 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("KIT_DATABASE_URI", "sqlite:///kit.sqlite", "Database used when the host passes no "
               "Flask-SQLAlchemy instance and has none of its own; relative SQLite paths live in "
               "the app's instance folder.", _string),
-    ConfigKey("KIT_PROGRAM_NAME", "Mentoring program", "The program's name as shown in page "
-              "titles and emails.", _string),
+    ConfigKey("KIT_PROGRAM_NAME", "Mentoring program", "The program's name in page titles and "
+              "e-mails: one string for every language, or a mapping of locale to name such as "
+              "{'en': 'Newcomer Mentoring Program', 'fr': 'Programme de mentorat'}.",
+              _localized_text),
     ConfigKey("KIT_DEFAULT_LOCALE", "en", "Language used when neither the person's preference nor "
               "the browser's Accept-Language names a supported one.", _locale),
     ConfigKey("KIT_LOCALES", SUPPORTED_LOCALES, "Languages offered in the language switch.",
@@ -125,12 +199,50 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("KIT_NEWCOMER_LINK_MAX_AGE_DAYS", 90, "How many days a newcomer's signed link stays "
               "valid.", _positive_int),
     ConfigKey("KIT_PAGE_SIZE", 25, "Rows per page in long tables.", _positive_int),
+    ConfigKey("KIT_AUTH_PROVIDERS", (), "Sign-in providers for staff: a list of mappings, each "
+              "with 'type' ('ldap', 'oidc' or 'proxy'), 'name', 'title' and the provider's own "
+              "settings (see docs/auth.md).", _mapping_list),
+    ConfigKey("KIT_ROLE_GROUPS", {}, "Directory groups (DNs or SSO group claims) that grant "
+              "program roles: a mapping with keys 'staff' (who may take part; empty means every "
+              "employee), 'coordinator' and 'admin', each a list of groups.", _role_groups),
+    ConfigKey("KIT_INVITATION_MAX_AGE_DAYS", 7, "How many days an agency caseworker's invitation "
+              "link stays valid.", _positive_int),
+    ConfigKey("KIT_SIGN_IN_MAX_FAILURES", 5, "Failed sign-ins allowed per account within the "
+              "lockout window.", _positive_int),
+    ConfigKey("KIT_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20, "Failed sign-ins allowed per network "
+              "address within the lockout window.", _positive_int),
+    ConfigKey("KIT_SIGN_IN_LOCKOUT_MINUTES", 15, "The window, in minutes, over which failed "
+              "sign-ins are counted.", _positive_int),
     ConfigKey("KIT_SECURE_COOKIES", True, "Send the session cookie with Secure, HttpOnly and "
               "SameSite=Lax. Set False only for plain-HTTP development.", _bool),
     ConfigKey("KIT_SESSION_IDLE_MINUTES", 30, "Sign a person out after this many minutes without "
               "a request.", _positive_int),
     ConfigKey("KIT_SESSION_MAX_HOURS", 10, "Sign a person out this many hours after signing in, "
               "whatever they do.", _positive_int),
+    ConfigKey("KIT_MAIL_BACKEND", "console", "How queued email leaves the outbox: 'smtp' sends "
+              "through the KIT_SMTP_* server, 'console' prints it (development and demos).",
+              _choice("smtp", "console")),
+    ConfigKey("KIT_MAIL_SENDER", "mentoring@localhost", "The From address of the kit's email; "
+              "without a display name the program name (KIT_PROGRAM_NAME) is used.", _mailbox),
+    ConfigKey("KIT_SMTP_HOST", "localhost", "SMTP server (relay) that sends the kit's email.",
+              _string),
+    ConfigKey("KIT_SMTP_PORT", 25, "Port of the SMTP server (usually 25, 587 with STARTTLS, "
+              "465 with SSL).", _port),
+    ConfigKey("KIT_SMTP_SECURITY", "none", "Encryption to the SMTP server: 'none', 'starttls' "
+              "(refused, never downgraded, if the server does not offer it) or 'ssl' (implicit "
+              "TLS). Certificates are verified. A login over 'none' is refused unless the server "
+              "is on this machine.", _choice("none", "starttls", "ssl")),
+    ConfigKey("KIT_SMTP_USERNAME", None, "User name for SMTP login; None sends without login.",
+              _optional_string),
+    ConfigKey("KIT_SMTP_PASSWORD", None, "Password for SMTP login. Never logged or printed; "
+              "read it from the environment or a secret store, not from a committed file.",
+              _secret),
+    ConfigKey("KIT_SMTP_TIMEOUT", 10, "Seconds to wait for the SMTP server to connect or answer "
+              "before the run gives up and leaves the messages queued.", _seconds),
+    ConfigKey("KIT_OUTBOX_MAX_ATTEMPTS", 12, "Sending attempts before a message is marked "
+              "'failed' (kept, shown by 'flask kit outbox status'). Retries wait 1, 2, 4, ... "
+              "minutes, at most one hour: 12 attempts span about 6 hours of mail-server outage.",
+              _positive_int),
 )
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in KEYS}

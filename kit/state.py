@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
@@ -10,6 +10,10 @@ from flask import Flask, current_app
 if TYPE_CHECKING:
     from flask_babel import Domain
     from flask_sqlalchemy import SQLAlchemy
+
+    from kit.auth.registry import ProviderEntry
+    from kit.services.staff_accounts import RoleGroups
+    from kit.services.throttle import ThrottleRules
 
 EXTENSION_KEY = "kit"
 
@@ -22,7 +26,10 @@ class KitState:
     db: SQLAlchemy
     translations: Domain
     owns_db: bool
-    blueprints: tuple[str, ...] = field(default_factory=tuple)
+    blueprints: tuple[str, ...]
+    providers: tuple[ProviderEntry, ...]
+    role_groups: RoleGroups
+    throttle_rules: ThrottleRules
 
 
 def get_state(app: Flask | None = None) -> KitState:

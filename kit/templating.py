@@ -17,7 +17,8 @@ from flask_babel import (
 from flask_wtf.csrf import generate_csrf
 
 from kit.auth.identity import current_identity
-from kit.i18n import current_locale, template_gettext
+from kit.config import localized
+from kit.i18n import current_locale, gettext, template_gettext
 from kit.labels import label
 from kit.state import get_state
 
@@ -40,13 +41,21 @@ def init_templating(app: Flask) -> None:
     )
 
 
+def program_name(locale: str | None = None) -> str:
+    """The program's name in ``locale`` (default: the current request's language)."""
+    name = get_state().config["KIT_PROGRAM_NAME"]
+    if name == "Mentoring program":  # the kit's own default is translated like its other text
+        return gettext("Mentoring program")
+    return localized(name, locale or current_locale())
+
+
 def kit_template_context() -> dict[str, Any]:
     """Context of every page rendered by a kit blueprint."""
     config = get_state().config
     return {
         "_": template_gettext,
         "kit_base_template": config["KIT_BASE_TEMPLATE"] or DEFAULT_LAYOUT,
-        "kit_program_name": config["KIT_PROGRAM_NAME"],
+        "kit_program_name": program_name(),
         "kit_locale": current_locale(),
         "kit_locales": config["KIT_LOCALES"],
         "kit_identity": current_identity(),

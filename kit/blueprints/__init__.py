@@ -30,13 +30,14 @@ def prepare(blueprint: Blueprint) -> Blueprint:
 
 def register_blueprints(app: Flask, config: dict[str, Any]) -> None:
     """Mount the core blueprint and the optional ones the host asked for."""
-    from kit.blueprints import agency, coordinator, core, newcomer, staff
+    from kit.blueprints import admin, agency, coordinator, core, newcomer, staff
 
     factories = {
         "staff": staff.create_blueprint,
         "coordinator": coordinator.create_blueprint,
         "agency": agency.create_blueprint,
         "newcomer": newcomer.create_blueprint,
+        "admin": admin.create_blueprint,
     }
     prefix = config["KIT_URL_PREFIX"]
     app.register_blueprint(prepare(core.create_blueprint()), url_prefix=prefix or None)

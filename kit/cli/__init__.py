@@ -7,7 +7,8 @@ from flask.cli import AppGroup
 from kit.cli.db import db_group
 from kit.cli.demo import demo
 from kit.cli.occupations import occupations
+from kit.cli.outbox import outbox
 
 kit_cli = AppGroup("kit", help="Mentoring kit: database, reference data, demo and jobs.")
-for command in (db_group, occupations, demo):
+for command in (db_group, occupations, demo, outbox):
     kit_cli.add_command(command)

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from kit import migrations
+from kit.config import localized
 from kit.demo.seed import DEFAULT_SEED, has_people, seed_demo, summarize
 from kit.state import get_state
 
@@ -55,7 +56,7 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int) -> None:
 
     prefix = config["KIT_URL_PREFIX"]
     entry = f"{prefix}/sign-in/dev" if config["KIT_DEV_SIGN_IN"] else f"{prefix}/"
-    click.echo(f"\n{config['KIT_PROGRAM_NAME']}: http://{LOOPBACK}:{port}{entry}")
+    click.echo(f"\n{localized(config['KIT_PROGRAM_NAME'], 'en')}: http://{LOOPBACK}:{port}{entry}")
     if no_serve:
         return
     # ``app.run`` does nothing under the ``flask`` command, so start the server directly.

@@ -141,8 +141,10 @@ def test_the_host_database_keeps_its_own_models(db_url: str) -> None:
         assert {t for t in tables if t != "branch"} == {t for t in tables if t.startswith("kit_")}
         assert host_db.session.scalar(select(Branch.name)) == "Main Street"
         assert host_db.session.scalar(select(StaffMember.display_name)) == "李小龙"
+        host_db.session.remove()  # end the read transaction, or PostgreSQL waits on the drop
         host_db.drop_all()
         Base.metadata.drop_all(host_db.engine)
+        host_db.engine.dispose()
 
 
 def test_a_host_db_not_initialised_on_the_app_is_explained(sqlite_url: str) -> None:

@@ -20,7 +20,8 @@ class Config:
     # The mentoring kit, mounted under /mentoring and dressed in the city's layout.
     KIT_URL_PREFIX = "/mentoring"
     KIT_BASE_TEMPLATE = "cityhall/layout.html"
-    KIT_PROGRAM_NAME = "Newcomer Mentoring Program"
+    KIT_PROGRAM_NAME = {"en": "Newcomer Mentoring Program",
+                        "fr": "Programme de mentorat des nouveaux arrivants"}
     KIT_TIMEZONE = "America/Vancouver"
     # A relative SQLite path lives in the app's instance folder.
     KIT_DATABASE_URI = os.environ.get("CITYHALL_DATABASE_URL", "sqlite:///cityhall.sqlite")

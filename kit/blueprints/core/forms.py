@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, StringField, SubmitField
-from wtforms.validators import DataRequired, Regexp, ValidationError
+from wtforms import Field, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from kit.i18n import lazy_gettext as _l
 from kit.state import get_state
@@ -37,3 +37,41 @@ class DevSignInForm(FlaskForm):
         DataRequired(), Regexp(r"^(staff|agency|newcomer):\d{1,10}$",
                                message=_l("Choose one of the listed people."))])
     next = HiddenField()
+
+
+class AgencySignInForm(FlaskForm):
+    """A caseworker signs in with the e-mail address the invitation went to."""
+
+    email = StringField(_l("E-mail address"), validators=[
+        DataRequired(message=_l("Enter your e-mail address.")),
+        Length(max=320, message=_l("This e-mail address is too long."))])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(message=_l("Enter your password.")),
+        Length(max=1024, message=_l("This password is too long."))])
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class PasswordSignInForm(FlaskForm):
+    """An employee signs in with their directory user name and password."""
+
+    username = StringField(_l("User name"), validators=[
+        DataRequired(message=_l("Enter your user name.")),
+        Length(max=256, message=_l("This user name is too long."))])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(message=_l("Enter your password.")),
+        Length(max=1024, message=_l("This password is too long."))])
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class ChoosePasswordForm(FlaskForm):
+    """A caseworker accepting an invitation chooses a password."""
+
+    password = PasswordField(_l("New password"), validators=[
+        DataRequired(message=_l("Choose a password.")),
+        Length(min=12, max=1024, message=_l("Use between 12 and 1,024 characters."))])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(message=_l("Repeat the password.")),
+        EqualTo("password", message=_l("The two passwords are not the same."))])
+    submit = SubmitField(_l("Save my password"))

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from kit.auth.identity import actor_of, current_identity, sign_in, sign_out
 from kit.auth.newcomer_links import issue_link
 from kit.auth.permissions import public
+from kit.blueprints.core import sign_in as sign_in_views
 from kit.blueprints.core.forms import DevSignInForm, LanguageForm, SignOutForm
 from kit.db import db_session
 from kit.i18n import gettext as _
@@ -23,7 +24,7 @@ def create_blueprint() -> Blueprint:
     bp = Blueprint("kit", __name__, template_folder="../../templates",
                    static_folder="../../static/kit", static_url_path="/static")
     bp.add_url_rule("/", "index", index)
-    bp.add_url_rule("/sign-in", "sign_in", sign_in_page)
+    sign_in_views.register(bp)
     bp.add_url_rule("/sign-in/dev", "dev_sign_in", dev_sign_in, methods=["GET", "POST"])
     bp.add_url_rule("/sign-out", "sign_out", sign_out_view, methods=["POST"])
     bp.add_url_rule("/language", "language", change_language, methods=["POST"])
@@ -52,16 +53,6 @@ def index() -> Response:
     if endpoint is None:
         abort(403)
     return redirect(url_for(endpoint))
-
-
-@public
-def sign_in_page() -> str | Response:
-    """The ways to sign in that this employer has configured."""
-    if current_identity() is not None:
-        return redirect(safe_next(request.args.get("next")))
-    config = get_state().config
-    return render_template("kit/core/sign_in.html", dev_sign_in=config["KIT_DEV_SIGN_IN"],
-                           next=request.args.get("next", ""))
 
 
 @public
