@@ -7,6 +7,10 @@ from kit.i18n import lazy_gettext as _l
 SIGN_IN_MESSAGES = {
     "invalid_credentials": _l("The user name or the password is not right."),
     "empty_password": _l("Enter your password."),
+    "invalid_password": _l("This password cannot be right: check that the keyboard is set to "
+                           "the right language."),
+    "incomplete_entry": _l("Your entry in the staff directory has no e-mail address or name. "
+                           "Contact the IT service desk."),
     "invalid_username": _l("Enter the user name you use at work, without special characters."),
     "account_disabled": _l("This account is disabled. Contact the program coordinator."),
     "not_in_program": _l("Your account is not part of the mentoring program yet. Ask the "

@@ -27,7 +27,6 @@ from kit.auth.providers import DirectoryPerson, ProviderUnavailable, SignInError
 from kit.auth.tokens import (
     DEFAULT_ALGORITHMS,
     ClaimMapping,
-    RoleMapping,
     TokenSettings,
     verify_id_token,
 )
@@ -48,7 +47,6 @@ class OidcSettings:
     leeway: int = 60
     required_claims: tuple[str, ...] = ("sub",)
     claims: ClaimMapping = field(default_factory=ClaimMapping)
-    roles: RoleMapping = field(default_factory=RoleMapping)
     timeout: float = 5.0
     metadata_ttl: float = 3600.0
     jwks_ttl: float = 3600.0

@@ -15,7 +15,7 @@ from typing import Any
 
 from kit.auth.jwks import JwksCache, KeySource
 from kit.auth.providers import DirectoryPerson, SignInError
-from kit.auth.tokens import ClaimMapping, RoleMapping, TokenSettings, verify_jwt
+from kit.auth.tokens import ClaimMapping, TokenSettings, verify_jwt
 
 IAP_HEADER = "X-Goog-IAP-JWT-Assertion"
 
@@ -32,7 +32,6 @@ class ProxySettings:
     leeway: int = 60
     required_claims: tuple[str, ...] = ("sub",)
     claims: ClaimMapping = field(default_factory=ClaimMapping)
-    roles: RoleMapping = field(default_factory=RoleMapping)
     timeout: float = 5.0
     jwks_ttl: float = 3600.0
     jwks_refetch_cooldown: float = 60.0

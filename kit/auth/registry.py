@@ -42,6 +42,16 @@ def _titles(key: str, value: Any, name: str) -> dict[str, str]:
     raise ConfigError(f"{key}.title must be a string or a mapping of locale to string.")
 
 
+def _dataclass_settings(cls: type, values: dict[str, Any]) -> Any:
+    """Settings from configuration: lists become tuples, ``claims`` a ClaimMapping."""
+    from kit.auth.tokens import ClaimMapping
+
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    if isinstance(values.get("claims"), Mapping):
+        values["claims"] = ClaimMapping(**values["claims"])
+    return cls(**values)
+
+
 def _build(key: str, kind: str, settings: dict[str, Any]) -> Any:
     try:
         if kind == "ldap":
@@ -50,12 +60,15 @@ def _build(key: str, kind: str, settings: dict[str, Any]) -> Any:
 
             return LdapProvider(LdapSettings.from_mapping(settings))
         if kind == "oidc":
-            from kit.auth.oidc import OidcProvider, OidcSettings
+            from kit.auth.oidc import OidcClient, OidcSettings
+            from kit.db import db_session
+            from kit.services.replay import DatabaseReplayGuard
 
-            return OidcProvider(OidcSettings.from_mapping(settings))
-        from kit.auth.proxy import ProxyProvider, ProxySettings
+            return OidcClient(_dataclass_settings(OidcSettings, settings),
+                              replay_guard=DatabaseReplayGuard(db_session))
+        from kit.auth.proxy import ProxyAuthenticator, ProxySettings
 
-        return ProxyProvider(ProxySettings.from_mapping(settings))
+        return ProxyAuthenticator(_dataclass_settings(ProxySettings, settings))
     except ImportError as exc:
         raise ConfigError(f"{key} needs a package that is not installed ({exc.name}); "
                           f"install the kit with the '{kind}' extra.") from exc

@@ -16,7 +16,7 @@ import binascii
 import hmac
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jwt
@@ -223,35 +223,3 @@ def _groups(claims: Mapping[str, Any], path: str | None) -> frozenset[str]:
     if not isinstance(value, list):
         return frozenset()
     return frozenset(item for item in value if isinstance(item, str) and item)
-
-
-@dataclass(frozen=True)
-class RoleMapping:
-    """Groups (claim values) that make a person staff, coordinator or admin.
-
-    With ``staff_groups`` empty everyone the IdP vouches for is staff; otherwise only members
-    of one of them (the mentors' group) are, and a person outside it gets no role at all.
-    """
-
-    staff_groups: frozenset[str] = field(default_factory=frozenset)
-    coordinator_groups: frozenset[str] = field(default_factory=frozenset)
-    admin_groups: frozenset[str] = field(default_factory=frozenset)
-
-    def __post_init__(self) -> None:
-        # Accept any iterable of names in configuration (lists from a config file).
-        for name in ("staff_groups", "coordinator_groups", "admin_groups"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                raise ValueError(f"{name} must be a collection of group names, not a string")
-            object.__setattr__(self, name, frozenset(value))
-
-    def roles_for(self, groups: frozenset[str]) -> frozenset[str]:
-        """The kit roles that ``groups`` grant."""
-        roles = set()
-        if groups & self.admin_groups:
-            roles.add("admin")
-        if groups & self.coordinator_groups:
-            roles.add("coordinator")
-        if roles or not self.staff_groups or groups & self.staff_groups:
-            roles.add("staff")
-        return frozenset(roles)

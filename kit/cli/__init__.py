@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask.cli import AppGroup
 
+from kit.cli.auth import auth
 from kit.cli.db import db_group
 from kit.cli.demo import demo
+from kit.cli.directory import directory
 from kit.cli.occupations import occupations
 from kit.cli.outbox import outbox
 
 kit_cli = AppGroup("kit", help="Mentoring kit: database, reference data, demo and jobs.")
-for command in (db_group, occupations, demo, outbox):
+for command in (db_group, occupations, demo, outbox, directory, auth):
     kit_cli.add_command(command)

@@ -20,7 +20,7 @@ from kit.models.people import (
 )
 from kit.models.referrals import EligibilityResult, Referral, ReferralStatusChange
 from kit.models.sessions import MentoringSession, SessionAttendee, SessionType
-from kit.models.sign_in import SignInAttempt
+from kit.models.sign_in import SignInAttempt, UsedToken
 
 __all__ = [
     "Agency",
@@ -52,6 +52,7 @@ __all__ = [
     "StaffRole",
     "TimestampMixin",
     "UTCDateTime",
+    "UsedToken",
     "VolunteerLanguage",
     "VolunteerProfile",
     "enable_sqlite_foreign_keys",

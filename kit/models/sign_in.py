@@ -25,3 +25,12 @@ class SignInAttempt(Base):
     account_key: Mapped[str] = mapped_column(String(64))
     remote_addr: Mapped[str] = mapped_column(String(45))
     succeeded: Mapped[bool]
+
+
+class UsedToken(Base):
+    """A one-time value already spent (an OIDC state or nonce), shared by every app host."""
+
+    __tablename__ = "kit_used_token"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

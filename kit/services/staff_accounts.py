@@ -7,6 +7,7 @@ sync command deactivates people who left the employer or the program's group.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,21 @@ from kit.services.audit import SYSTEM, Actor, record
 
 #: Roles a directory group can grant; 'staff' is access to the program itself.
 GROUP_ROLES = ("staff", "coordinator", "admin")
+
+
+def canonical_group(group: str) -> str:
+    """One spelling of a group: a DN without spaces around separators, in lower case.
+
+    ``CN=Mentors, OU=Groups,DC=city,DC=example`` and ``cn=mentors,ou=groups,dc=city,dc=example``
+    name the same LDAP group; an SSO group claim is compared without case.
+    """
+    if "=" not in group:
+        return group.strip().casefold()
+    rdns = re.split(r"(?<!\\),", group)
+    return ",".join(
+        f"{kind.strip().casefold()}={value.strip().casefold()}"
+        for kind, _sep, value in (rdn.partition("=") for rdn in rdns)
+    )
 
 
 @dataclass(frozen=True)
@@ -40,12 +56,12 @@ class RoleGroups:
         unknown = set(mapping) - set(GROUP_ROLES)
         if unknown:
             raise ValueError(f"unknown roles {sorted(unknown)}; choose from {GROUP_ROLES}")
-        return cls(**{role: frozenset(g.casefold() for g in mapping.get(role, ()))
+        return cls(**{role: frozenset(canonical_group(g) for g in mapping.get(role, ()))
                       for role in GROUP_ROLES})
 
     def roles_of(self, groups: Iterable[str]) -> set[str]:
         """The program roles that ``groups`` grant ('staff' included when allowed in)."""
-        held = {group.casefold() for group in groups}
+        held = {canonical_group(group) for group in groups}
         roles = {role for role in ("coordinator", "admin") if held & getattr(self, role)}
         if not self.staff or held & self.staff or roles:
             roles.add("staff")
@@ -69,8 +85,9 @@ def _copy_directory_fields(staff: StaffMember, person: DirectoryPerson) -> None:
     staff.work_location = person.work_location
     staff.employee_number = person.employee_number
     staff.manager_directory_id = person.manager_directory_id
-    if person.preferred_locale in ("en", "fr"):
-        staff.preferred_locale = person.preferred_locale
+    language = (person.preferred_locale or "")[:2].lower()  # "fr-CA" is French
+    if language in ("en", "fr"):
+        staff.preferred_locale = language
 
 
 def _set_roles(db: Session, staff: StaffMember, roles: set[str]) -> None:

@@ -5,13 +5,24 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from kit.auth.identity import current_identity, sign_in
 from kit.auth.messages import account_message, sign_in_message
+from kit.auth.oidc import PendingLogin
 from kit.auth.permissions import public
-from kit.auth.providers import ProviderUnavailable, SignInError
+from kit.auth.providers import DirectoryPerson, ProviderUnavailable, SignInError
 from kit.auth.registry import ProviderEntry
 from kit.blueprints.core.forms import AgencySignInForm, ChoosePasswordForm, PasswordSignInForm
 from kit.db import db_session
@@ -38,6 +49,7 @@ def register(bp: Blueprint) -> None:
                     methods=["POST"])
     bp.add_url_rule("/sign-in/agency", "agency_sign_in", agency_sign_in, methods=["POST"])
     bp.add_url_rule("/invitation/<token>", "invitation", invitation, methods=["GET", "POST"])
+    register_sso(bp)
 
 
 def _providers(kind: str | None = None) -> list[ProviderEntry]:
@@ -168,3 +180,71 @@ def invitation(token: str) -> Response | tuple[str, int]:
             return redirect(url_for("kit.sign_in"))
     status = 400 if request.method == "POST" else 200
     return render_template("kit/core/invitation.html", form=form, user=user), status
+
+
+PENDING_KEY = "kit_sso_pending"
+
+
+def register_sso(bp: Blueprint) -> None:
+    """Add the single sign-on routes (OIDC redirect and identity-aware proxy)."""
+    bp.add_url_rule("/sign-in/sso/<provider>", "sso_begin", sso_begin)
+    bp.add_url_rule("/sign-in/sso/<provider>/callback", "sso_callback", sso_callback)
+
+
+def _sso_entry(provider: str) -> ProviderEntry:
+    entry = next((e for e in get_state().providers if e.name == provider and e.type != "ldap"),
+                 None)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _finish_staff_sign_in(person: DirectoryPerson, next_url: str | None
+                          ) -> Response | tuple[str, int]:
+    try:
+        staff = sign_in_staff(db_session(), person, get_state().role_groups, request.remote_addr)
+    except SignInError as exc:
+        return _page(403, error=sign_in_message(exc.code))
+    sign_in("staff", staff.id)
+    return redirect(safe_next(next_url))
+
+
+@public
+def sso_begin(provider: str) -> Response | tuple[str, int]:
+    """Send the browser to the IdP, or read the proxy's signed assertion."""
+    entry = _sso_entry(provider)
+    next_url = request.args.get("next")
+    try:
+        if entry.type == "proxy":
+            return _finish_staff_sign_in(entry.provider.person_from_headers(request.headers),
+                                         next_url)
+        url, pending = entry.provider.begin(
+            url_for("kit.sso_callback", provider=provider, _external=True),
+            next_url=safe_next(next_url))
+    except ProviderUnavailable as exc:
+        log.error("Identity provider %s unavailable: %s", provider, exc)
+        return _page(503, error=sign_in_message("idp_unavailable"))
+    except SignInError as exc:
+        log.warning("Single sign-on through %s refused: %s", provider, exc)
+        return _page(401, error=sign_in_message("sso_failed"))
+    session[PENDING_KEY] = {"provider": provider, **pending.to_dict()}
+    return redirect(url)
+
+
+@public
+def sso_callback(provider: str) -> Response | tuple[str, int]:
+    """The IdP sends the browser back: check everything, then sign the employee in."""
+    entry = _sso_entry(provider)
+    stored = session.pop(PENDING_KEY, None)  # single use, whatever happens next
+    try:
+        if not isinstance(stored, dict) or stored.pop("provider", None) != provider:
+            raise SignInError("no_pending_login")
+        pending = PendingLogin.from_dict(stored)
+        person = entry.provider.complete(request.args, pending)
+    except ProviderUnavailable as exc:
+        log.error("Identity provider %s unavailable: %s", provider, exc)
+        return _page(503, error=sign_in_message("idp_unavailable"))
+    except SignInError as exc:
+        log.warning("Single sign-on through %s refused: %s", provider, exc)
+        return _page(401, error=sign_in_message("sso_failed"))
+    return _finish_staff_sign_in(person, pending.next_url)

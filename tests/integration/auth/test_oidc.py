@@ -11,7 +11,8 @@ import pytest
 
 from kit.auth.oidc import OidcClient, OidcSettings, PendingLogin
 from kit.auth.providers import ProviderUnavailable, SignInError
-from kit.auth.tokens import ClaimMapping, RoleMapping
+from kit.auth.tokens import ClaimMapping
+from kit.services.staff_accounts import RoleGroups
 from servers.idp import CLIENT_ID, CLIENT_SECRET, LocalIdP, SigningKey, ec_key, rsa_key
 
 REDIRECT_URI = "http://127.0.0.1/mentoring/sign-in/sso/callback"
@@ -42,9 +43,11 @@ def settings_for(idp: LocalIdP, **changes: object) -> OidcSettings:
     base = OidcSettings(
         issuer=idp.issuer, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
         client_auth=idp.token_auth_method, timeout=2, allow_insecure_loopback=True,
-        claims=ClaimMapping(department="department"),
-        roles=RoleMapping(staff_groups={"mentors"}, coordinator_groups={"hr-mentoring"}))
+        claims=ClaimMapping(department="department"))
     return dataclasses.replace(base, **changes)
+
+
+ROLES = RoleGroups.from_mapping({"staff": ["mentors"], "coordinator": ["hr-mentoring"]})
 
 
 @pytest.fixture
@@ -72,7 +75,7 @@ def test_sign_in_with_an_rsa_signed_id_token(client: OidcClient, idp: LocalIdP) 
     assert person.email == "amara.okafor@cityhall.example"
     assert person.display_name == "Amara Okafor"
     assert person.department == "Engineering"
-    assert client.settings.roles.roles_for(person.groups) == {"staff"}
+    assert ROLES.roles_of(person.groups) == {"staff"}
 
 
 def test_sign_in_with_an_ec_key_and_client_secret_post() -> None:
@@ -80,7 +83,7 @@ def test_sign_in_with_an_ec_key_and_client_secret_post() -> None:
         idp.person = {**idp.person, "groups": ["mentors", "hr-mentoring"]}
         client = OidcClient(settings_for(idp))
         person = client.complete(*round_trip(client, idp))
-        assert client.settings.roles.roles_for(person.groups) == {"staff", "coordinator"}
+        assert ROLES.roles_of(person.groups) == {"staff", "coordinator"}
 
 
 def test_discovery_document_is_fetched_once(client: OidcClient, idp: LocalIdP) -> None:

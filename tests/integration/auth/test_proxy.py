@@ -11,7 +11,8 @@ from werkzeug.datastructures import Headers
 
 from kit.auth.providers import SignInError
 from kit.auth.proxy import IAP_HEADER, ProxyAuthenticator, ProxySettings
-from kit.auth.tokens import ClaimMapping, RoleMapping
+from kit.auth.tokens import ClaimMapping
+from kit.services.staff_accounts import RoleGroups
 from servers.idp import LocalIdP, SigningKey, ec_key, rsa_key
 
 AUDIENCE = "/projects/1234/global/backendServices/5678"
@@ -32,7 +33,7 @@ def settings_for(server: LocalIdP, **changes: Any) -> ProxySettings:
     values: dict[str, Any] = {
         "issuer": "https://cloud.google.com/iap", "audience": AUDIENCE,
         "jwks_url": server.jwks_url, "allow_insecure_loopback": True, "timeout": 2,
-        "roles": RoleMapping(admin_groups={"kit-admins"}), **changes}
+        **changes}
     return ProxySettings(**values)
 
 
@@ -56,7 +57,8 @@ def test_iap_assertion_signs_the_person_in(jwks_server: LocalIdP, iap_key: Signi
     assert person.directory_id == "accounts.google.com:1029384756"
     assert person.email == "jean-luc.tremblay@bank.example"
     assert person.display_name == "jean-luc.tremblay@bank.example"  # IAP sends no name
-    assert proxy.settings.roles.roles_for(person.groups) == {"staff"}
+    assert RoleGroups.from_mapping({"admin": ["kit-admins"]}).roles_of(person.groups) == {
+        "staff"}
 
 
 def test_configured_header_with_bearer_prefix_and_claim_mapping(jwks_server: LocalIdP) -> None:
@@ -71,7 +73,8 @@ def test_configured_header_with_bearer_prefix_and_claim_mapping(jwks_server: Loc
     # A plain dict with other capitalisation, as a WSGI middleware might pass it.
     person = proxy.person_from_headers({"x-auth-request-jwt": f"Bearer {token}"})
     assert (person.directory_id, person.display_name) == ("jtremblay", "Jean-Luc Tremblay")
-    assert proxy.settings.roles.roles_for(person.groups) == {"staff", "admin"}
+    admins = RoleGroups.from_mapping({"admin": ["kit-admins"]})
+    assert admins.roles_of(person.groups) == {"staff", "admin"}
 
 
 def test_request_without_the_header_is_refused(jwks_server: LocalIdP, iap_key: SigningKey) -> None:

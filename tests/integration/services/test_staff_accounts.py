@@ -79,3 +79,20 @@ def test_the_sync_deactivates_who_left_and_refreshes_the_others(db) -> None:
 def test_unknown_roles_in_the_mapping_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown roles"):
         RoleGroups.from_mapping({"superuser": ["cn=x"]})
+
+
+def test_groups_map_to_roles() -> None:
+    roles = RoleGroups.from_mapping({"staff": ["mentors"], "coordinator": ["hr-mentoring"],
+                                     "admin": ["kit-admins"]})
+    assert roles.roles_of({"mentors"}) == {"staff"}
+    assert roles.roles_of({"HR-Mentoring"}) == {"staff", "coordinator"}
+    assert roles.roles_of({"kit-admins", "mentors"}) == {"staff", "admin"}
+    assert roles.roles_of({"accounting"}) == set()
+    assert RoleGroups().roles_of(set()) == {"staff"}
+
+
+def test_group_dns_match_whatever_their_spacing_and_case() -> None:
+    group = "CN=HR Mentoring, OU=Groups,DC=city,DC=example"
+    roles = RoleGroups.from_mapping({"coordinator": [group]})
+    assert "coordinator" in roles.roles_of({"cn=hr mentoring,ou=groups,dc=city,dc=example"})
+    assert "coordinator" not in roles.roles_of({"cn=hr,ou=groups,dc=city,dc=example"})

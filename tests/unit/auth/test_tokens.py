@@ -20,7 +20,7 @@ from jwt import InsecureKeyLengthWarning
 
 from kit.auth.jwks import StaticJwks
 from kit.auth.providers import SignInError
-from kit.auth.tokens import ClaimMapping, RoleMapping, TokenSettings, verify_id_token, verify_jwt
+from kit.auth.tokens import ClaimMapping, TokenSettings, verify_id_token, verify_jwt
 from servers.idp import SigningKey, ec_key, jwks_of, rsa_key
 
 ISSUER = "https://idp.example"
@@ -239,13 +239,3 @@ def test_person_without_email_is_refused_and_name_falls_back_to_email() -> None:
     person = ClaimMapping().person({"sub": "u-1", "email": "a@b.example", "groups": "x y"})
     assert person.display_name == "a@b.example"
     assert person.groups == frozenset({"x", "y"})
-
-
-def test_groups_map_to_roles() -> None:
-    roles = RoleMapping(staff_groups=["mentors"], coordinator_groups=["hr-mentoring"],
-                        admin_groups=["kit-admins"])
-    assert roles.roles_for(frozenset({"mentors"})) == {"staff"}
-    assert roles.roles_for(frozenset({"hr-mentoring"})) == {"staff", "coordinator"}
-    assert roles.roles_for(frozenset({"kit-admins", "mentors"})) == {"staff", "admin"}
-    assert roles.roles_for(frozenset({"accounting"})) == frozenset()
-    assert RoleMapping().roles_for(frozenset()) == {"staff"}
