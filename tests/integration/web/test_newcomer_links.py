@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import csrf_token, sign_in_as
+
 from kit.models import AuditEvent, OutboxMessage
 
 
