@@ -6,6 +6,7 @@ from kit.models.base import Base, TimestampMixin, UTCDateTime, enable_sqlite_for
 from kit.models.checkins import CheckIn
 from kit.models.cohorts import Cohort
 from kit.models.hours import HoursEntry, HoursRevision
+from kit.models.intake import ApiRateWindow, EligibilityRule, IdempotencyRecord, NewcomerDocument
 from kit.models.matches import Match, MatchStatusChange
 from kit.models.newcomers import Newcomer, NewcomerLanguage, NewcomerLink
 from kit.models.occupations import Occupation
@@ -26,18 +27,22 @@ __all__ = [
     "Agency",
     "AgencyApiKey",
     "AgencyUser",
+    "ApiRateWindow",
     "AuditEvent",
     "AvailabilityWindow",
     "Base",
     "CheckIn",
     "Cohort",
     "EligibilityResult",
+    "EligibilityRule",
     "HoursEntry",
     "HoursRevision",
+    "IdempotencyRecord",
     "Match",
     "MatchStatusChange",
     "MentoringSession",
     "Newcomer",
+    "NewcomerDocument",
     "NewcomerLanguage",
     "NewcomerLink",
     "Occupation",
