@@ -213,6 +213,21 @@ KEYS: tuple[ConfigKey, ...] = (
               "address within the lockout window.", _positive_int),
     ConfigKey("KIT_SIGN_IN_LOCKOUT_MINUTES", 15, "The window, in minutes, over which failed "
               "sign-ins are counted.", _positive_int),
+    ConfigKey("KIT_CONSENT_VERSION", "2026-1", "Version of the consent text agencies show "
+              "newcomers; stored with each referral.", _string),
+    ConfigKey("KIT_REFERRAL_DIGEST", False, "Send coordinators one daily digest of new "
+              "referrals ('flask kit referrals digest') instead of one e-mail each.", _bool),
+    ConfigKey("KIT_UPLOAD_FOLDER", None, "Folder for résumés, outside static files; None uses "
+              "'kit-uploads' in the app's instance folder.", _optional_string),
+    ConfigKey("KIT_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, "Largest résumé accepted, in bytes.",
+              _positive_int),
+    ConfigKey("KIT_API_MAX_BODY_BYTES", 256 * 1024, "Largest API request body, in bytes; "
+              "larger ones get 413.", _positive_int),
+    ConfigKey("KIT_API_RATE_LIMIT", 120, "API requests allowed per key and minute; more get 429 "
+              "with Retry-After.", _positive_int),
+    ConfigKey("KIT_PURGE_AFTER_DAYS", 180, "Days after which referred-back and withdrawn "
+              "referrals and their files are purged ('flask kit privacy purge').",
+              _positive_int),
     ConfigKey("KIT_SECURE_COOKIES", True, "Send the session cookie with Secure, HttpOnly and "
               "SameSite=Lax. Set False only for plain-HTTP development.", _bool),
     ConfigKey("KIT_SESSION_IDLE_MINUTES", 30, "Sign a person out after this many minutes without "

@@ -41,6 +41,22 @@ LABELS = {
         "attended": _l("Attended"),
         "no_show": _l("No-show"),
     },
+    "reason": {
+        "not_eligible": _l("Does not meet the eligibility criteria"),
+        "missing_information": _l("Information is missing"),
+        "occupation_not_offered": _l("The employer has no mentor in this occupation"),
+        "no_mentor_available": _l("No mentor is available in this cohort"),
+        "language_level": _l("Language level below the program's minimum"),
+        "duplicate": _l("Already referred"),
+        "other": _l("Other reason (see the note)"),
+    },
+    "criterion": {
+        "immigration_status": _l("Permanent resident or convention refugee"),
+        "education_abroad": _l("Educated outside Canada"),
+        "language_level": _l("Language level (CLB/NCLC) at the minimum"),
+        "residence": _l("Lives in the region"),
+        "job_search_workshop": _l("Job-search workshop completed"),
+    },
     "role": {
         "staff": _l("Staff"),
         "coordinator": _l("Coordinator"),

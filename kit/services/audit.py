@@ -38,3 +38,11 @@ def record(db: Session, actor: Actor, action: str, subject_type: str, subject_id
     )
     db.add(event)
     return event
+
+
+def record_view(db: Session, actor: Actor, newcomer_id: int, what: str) -> None:
+    """Log that ``actor`` saw a newcomer's personal data (``what``: 'profile', 'resume', ...).
+
+    Every page, file or API answer that shows personal data calls this; the caller commits.
+    """
+    record(db, actor, "newcomer.viewed", "newcomer", newcomer_id, {"what": what})

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from kit.auth.identity import actor_of
 from kit.auth.messages import account_message
 from kit.auth.permissions import requires, signed_in
+from kit.blueprints.admin import eligibility
 from kit.blueprints.admin.forms import AgencyForm, ApiKeyForm, ButtonForm, InviteForm
 from kit.config import localized
 from kit.db import db_session
@@ -26,6 +27,7 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule("/agencies/<int:agency_id>/keys", "create_key", create_key, methods=["POST"])
     bp.add_url_rule("/agencies/<int:agency_id>/keys/<int:key_id>/revoke", "revoke_key",
                     revoke_key, methods=["POST"])
+    eligibility.register(bp)
     return bp
 
 

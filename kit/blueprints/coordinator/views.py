@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from kit.auth.identity import actor_of
 from kit.auth.permissions import requires, signed_in
+from kit.blueprints.coordinator import privacy, referrals
 from kit.blueprints.coordinator.forms import ButtonForm
 from kit.config import localized
 from kit.db import db_session
@@ -38,6 +39,8 @@ def create_blueprint() -> Blueprint:
                     methods=["POST"])
     bp.add_url_rule("/newcomers/<int:newcomer_id>/revoke", "revoke_links", revoke_links,
                     methods=["POST"])
+    referrals.register(bp)
+    privacy.register(bp)
     return bp
 
 

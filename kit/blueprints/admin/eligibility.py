@@ -1,0 +1,9 @@
+"""Routes added to the admin blueprint (being written)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+
+def register(bp: Blueprint) -> None:
+    """Add this module's routes to ``bp``."""
