@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from kit.auth.providers import ProviderUnavailable
-from kit.services.staff_accounts import sync_directory
+from kit.services.staff_accounts import SyncAborted, sync_directory
 from kit.state import get_state
 
 
@@ -19,12 +19,15 @@ def directory() -> None:
 
 @directory.command("sync")
 @click.option("--provider", "name", help="The LDAP provider to ask (default: the first one).")
+@click.option("--accept-mass-deactivation", is_flag=True,
+              help="Deactivate even when more than a fifth of the staff would go.")
 @with_appcontext
-def sync(name: str | None) -> None:
+def sync(name: str | None, accept_mass_deactivation: bool) -> None:
     """Check every active staff member against the directory; safe to run from cron.
 
-    Exits 2 without changing anything when the directory does not answer, so that an outage
-    never deactivates every mentor.
+    Exits 2 without changing anything when the directory does not answer, and 3 when more than a
+    fifth of the staff would be deactivated, so that an outage or a renamed group never
+    switches the whole program off.
     """
     state = get_state()
     providers = [entry for entry in state.providers
@@ -34,7 +37,14 @@ def sync(name: str | None) -> None:
                                "KIT_AUTH_PROVIDERS.")
     provider = providers[0].provider
     try:
-        report = sync_directory(state.db.session, provider.lookup, state.role_groups)
+        report = sync_directory(state.db.session, provider.lookup, state.role_groups,
+                                max_share=1.0 if accept_mass_deactivation else 0.2)
+    except SyncAborted as exc:
+        click.echo(f"Stopped: {len(exc.report.deactivated)} of {exc.report.checked} staff members "
+                   "would be deactivated, which looks like a directory or configuration "
+                   "problem; nothing was changed. Check the group and base DN, or run again "
+                   "with --accept-mass-deactivation.", err=True)
+        sys.exit(3)
     except ProviderUnavailable as exc:
         state.db.session.rollback()
         click.echo(f"The directory did not answer ({exc.code}); nothing was changed.", err=True)

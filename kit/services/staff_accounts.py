@@ -143,12 +143,24 @@ def sign_in_staff(db: Session, person: DirectoryPerson, groups: RoleGroups,
     return staff
 
 
+class SyncAborted(Exception):
+    """The sync would deactivate so many people that the directory is more likely wrong."""
+
+    def __init__(self, report: SyncReport) -> None:
+        super().__init__(f"{len(report.deactivated)} of {report.checked} would be deactivated")
+        self.report = report
+
+
 def sync_directory(db: Session, lookup: Callable[[str], DirectoryPerson | None],
-                   groups: RoleGroups) -> SyncReport:
+                   groups: RoleGroups, *, max_share: float = 0.2,
+                   min_count: int = 5) -> SyncReport:
     """Check every active staff member against the directory; safe to run from cron.
 
     People missing from the directory, disabled, or out of the program's group are deactivated
     (and their volunteer offer paused); the others get their directory fields refreshed.
+    When more than ``max_share`` of them (and at least ``min_count``) would be deactivated,
+    nothing is changed and :class:`SyncAborted` is raised: a renamed group or a wrong base DN
+    must not switch the whole program off. Pass ``max_share=1`` to accept it.
     """
     report = SyncReport()
     active = db.scalars(select(StaffMember).where(StaffMember.is_active)).all()
@@ -164,5 +176,9 @@ def sync_directory(db: Session, lookup: Callable[[str], DirectoryPerson | None],
         _copy_directory_fields(staff, person)
         _set_roles(db, staff, groups.roles_of(person.groups))
         report.updated += 1
+    gone = len(report.deactivated)
+    if gone >= min_count and gone > max_share * report.checked:
+        db.rollback()
+        raise SyncAborted(report)
     db.commit()
     return report

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kit.auth.providers import DirectoryPerson, SignInError
-from kit.models import AuditEvent
-from kit.services.staff_accounts import RoleGroups, sign_in_staff, sync_directory
+from kit.models import AuditEvent, StaffMember
+from kit.services.staff_accounts import RoleGroups, SyncAborted, sign_in_staff, sync_directory
 
 GROUPS = RoleGroups.from_mapping({
     "staff": ["cn=mentors,ou=groups,dc=city,dc=example"],
@@ -96,3 +96,13 @@ def test_group_dns_match_whatever_their_spacing_and_case() -> None:
     roles = RoleGroups.from_mapping({"coordinator": [group]})
     assert "coordinator" in roles.roles_of({"cn=hr mentoring,ou=groups,dc=city,dc=example"})
     assert "coordinator" not in roles.roles_of({"cn=hr,ou=groups,dc=city,dc=example"})
+
+
+def test_the_sync_refuses_to_deactivate_most_of_the_program(db) -> None:
+    for number in range(6):
+        sign_in_staff(db, person(f"user{number}"), GROUPS)
+    with pytest.raises(SyncAborted):
+        sync_directory(db, {}.get, GROUPS)
+    assert all(s.is_active for s in db.query(StaffMember))
+    report = sync_directory(db, {}.get, GROUPS, max_share=1.0)
+    assert len(report.deactivated) == 6
