@@ -228,6 +228,13 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("KIT_PURGE_AFTER_DAYS", 180, "Days after which referred-back and withdrawn "
               "referrals and their files are purged ('flask kit privacy purge').",
               _positive_int),
+    ConfigKey("KIT_CONTENT_SECURITY_POLICY", "default-src 'self'; script-src 'self'; "
+              "style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'self'; "
+              "object-src 'none'", "Content-Security-Policy sent with every kit page (no "
+              "unsafe-inline); None leaves the header to the host.", _optional_string),
+    ConfigKey("KIT_FRAME_ANCESTORS", "'self'", "Who may frame the kit's pages (the CSP "
+              "frame-ancestors value), e.g. \"'self' https://portal.city.example\" for an "
+              "intranet that frames it; 'none' forbids framing.", _string),
     ConfigKey("KIT_SECURE_COOKIES", True, "Send the session cookie with Secure, HttpOnly and "
               "SameSite=Lax. Set False only for plain-HTTP development.", _bool),
     ConfigKey("KIT_SESSION_IDLE_MINUTES", 30, "Sign a person out after this many minutes without "
