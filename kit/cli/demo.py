@@ -55,7 +55,9 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int) -> None:
     session.remove()
 
     prefix = config["KIT_URL_PREFIX"]
-    entry = f"{prefix}/sign-in/dev" if config["KIT_DEV_SIGN_IN"] else f"{prefix}/"
+    # With a directory or SSO configured, the sign-in page offers it beside the personas.
+    dev_only = config["KIT_DEV_SIGN_IN"] and not get_state().providers
+    entry = f"{prefix}/sign-in/dev" if dev_only else f"{prefix}/sign-in"
     click.echo(f"\n{localized(config['KIT_PROGRAM_NAME'], 'en')}: http://{LOOPBACK}:{port}{entry}")
     if no_serve:
         return
