@@ -24,6 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -150,7 +151,8 @@ class ReferralForm(FlaskForm):
     clb_writing = _clb(_l("Writing"))
     immigration_status = SelectField(
         _l("Immigration status"),
-        choices={code: IMMIGRATION_LABELS[code] for code in IMMIGRATION_STATUSES},
+        # SelectChoice: a dict of lazy labels would be read as option groups by WTForms 3.3.
+        choices=[SelectChoice(code, IMMIGRATION_LABELS[code]) for code in IMMIGRATION_STATUSES],
         validators=[InputRequired(message=_l("Choose the newcomer's immigration status."))])
     country_of_education = StringField(_l("Country of education"), validators=[
         Optional(), Length(max=2), _country])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from kit.auth.permissions import requires, signed_in
+from kit.blueprints.agency import files, referrals
 from kit.db import db_session
 from kit.services.dashboards import agency_dashboard
 from kit.state import get_state
@@ -15,6 +16,8 @@ def create_blueprint() -> Blueprint:
     """The agency blueprint."""
     bp = Blueprint("kit_agency", __name__)
     bp.add_url_rule("/", "home", home)
+    referrals.register(bp)
+    files.register(bp)
     return bp
 
 
