@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: Optional blueprints a host can mount (``KIT_BLUEPRINTS`` picks a subset); the core
 #: blueprint with sign-in, sign-out and the language switch is always mounted.
-ALL_BLUEPRINTS = ("staff", "coordinator", "agency", "newcomer", "admin")
+ALL_BLUEPRINTS = ("staff", "coordinator", "agency", "newcomer", "admin", "api")
 SUPPORTED_LOCALES = ("en", "fr")
 
 

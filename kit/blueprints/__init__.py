@@ -49,7 +49,7 @@ def prepare(blueprint: Blueprint) -> Blueprint:
 
 def register_blueprints(app: Flask, config: dict[str, Any]) -> None:
     """Mount the core blueprint and the optional ones the host asked for."""
-    from kit.blueprints import admin, agency, coordinator, core, newcomer, staff
+    from kit.blueprints import admin, agency, api, coordinator, core, newcomer, staff
 
     factories = {
         "staff": staff.create_blueprint,
@@ -57,8 +57,13 @@ def register_blueprints(app: Flask, config: dict[str, Any]) -> None:
         "agency": agency.create_blueprint,
         "newcomer": newcomer.create_blueprint,
         "admin": admin.create_blueprint,
+        "api": api.create_blueprint,
     }
     prefix = config["KIT_URL_PREFIX"]
     app.register_blueprint(prepare(core.create_blueprint()), url_prefix=prefix or None)
     for name in config["KIT_BLUEPRINTS"]:
+        if name == "api":
+            # The API answers in JSON only: it brings its own error handlers and deny-by-default.
+            app.register_blueprint(factories[name](), url_prefix=f"{prefix}/api/v1")
+            continue
         app.register_blueprint(prepare(factories[name]()), url_prefix=f"{prefix}/{name}")
