@@ -2,33 +2,58 @@
 
 Coordinators hear of new referrals (one e-mail each, or a daily digest with
 ``KIT_REFERRAL_DIGEST``); the agency hears of each decision. Every message is written in its
-recipient's language.
+recipient's language. Outside a request (the digest command) wrap the calls in
+:func:`mail_context`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import render_template, url_for
+from flask import current_app, has_request_context, render_template, request, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
-from kit.config import localized
 from kit.i18n import gettext, template_gettext
 from kit.labels import label
-from kit.models import Referral, StaffMember, StaffRole
+from kit.models import Newcomer, Referral, StaffMember, StaffRole
 from kit.models.base import utcnow
 from kit.services.outbox import enqueue
 from kit.state import get_state
+from kit.templating import program_name
+
+_NO_LINKS = "kit.mail_without_links"
+
+
+@contextmanager
+def mail_context() -> Iterator[None]:
+    """Write e-mails outside a request (a command, a cron job) as inside one.
+
+    Translations need a request context; links need the app's address, which only
+    ``SERVER_NAME`` gives outside a request: without it, e-mails go without links rather than
+    with links to a wrong host. Inside a request this does nothing.
+    """
+    if has_request_context():
+        yield
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.test_request_context(
+            environ_overrides={_NO_LINKS: not app.config.get("SERVER_NAME")}):
+        yield
 
 
 def _url(endpoint: str, **values: object) -> str | None:
     # The page may live on another host (an agency-only portal): then the e-mail has no link.
+    if has_request_context() and request.environ.get(_NO_LINKS):
+        return None
     try:
         return url_for(endpoint, _external=True, **values)
-    except BuildError:
+    except (BuildError, RuntimeError):  # RuntimeError: no request and no SERVER_NAME
         return None
 
 
@@ -40,69 +65,95 @@ def _coordinators(db: Session) -> list[StaffMember]:
 
 
 def _render(locale: str, template: str, **context: object) -> str:
-    program = localized(get_state().config["KIT_PROGRAM_NAME"], locale)
-    return render_template(template, _=template_gettext, label=label, program=program,
-                           **context)
+    # Called inside force_locale(locale): the kit's default program name is translated too.
+    return render_template(template, _=template_gettext, label=label,
+                           program=program_name(locale), **context)
 
 
 def notify_new_referral(db: Session, referral: Referral) -> int:
-    """Tell every coordinator about a submitted referral (unless they get a digest)."""
+    """Tell every coordinator about a submitted referral (unless they get a digest).
+
+    Returns how many e-mails were queued; a referral already announced is not announced
+    twice, but a re-submission is announced again.
+    """
     if get_state().config["KIT_REFERRAL_DIGEST"] or referral.status != "submitted":
         return 0
     url = _url("kit_coordinator.referral", referral_id=referral.id)
-    sent = 0
+    # The results were stored by foreign key: read them afresh, not the stale collection.
+    db.flush()
+    db.expire(referral, ["eligibility_results"])
+    submitted = int(referral.submitted_at.timestamp()) if referral.submitted_at else 0
+    queued = 0
     for coordinator in _coordinators(db):
-        with force_locale(coordinator.preferred_locale):
+        locale = coordinator.preferred_locale
+        with force_locale(locale):
             subject = gettext("New referral: %(name)s from %(agency)s",
                               name=referral.newcomer.display_name, agency=referral.agency.name)
-            body = _render(coordinator.preferred_locale, "kit/email/new_referral.txt",
+            body = _render(locale, "kit/email/new_referral.txt",
                            referral=referral, recipient=coordinator, url=url)
-        enqueue(db, recipient=coordinator.email, subject=subject, body_text=body,
-                locale=coordinator.preferred_locale,
-                dedupe_key=f"referral-new:{referral.id}:{int(referral.submitted_at.timestamp())}:"
-                           f"{coordinator.id}")
-        sent += 1
-    return sent
+        message = enqueue(db, recipient=coordinator.email, recipient_name=coordinator.display_name,
+                          subject=subject, body_text=body, locale=locale,
+                          dedupe_key=f"referral-new:{referral.id}:{submitted}:{coordinator.id}")
+        queued += message is not None
+    return queued
 
 
 def notify_decision(db: Session, referral: Referral) -> bool:
-    """Tell the agency what the coordinator decided, with the reasons and the note."""
+    """Tell the agency what the coordinator decided, with the reasons and the note.
+
+    The caseworker who referred the newcomer hears it in their language; a referral made
+    through the API (no caseworker) goes to the agency's address in the default language.
+    Returns False when there is nobody to tell or nothing was decided.
+    """
+    if referral.status not in ("accepted", "referred_back") or referral.decided_at is None:
+        return False
     user = referral.referred_by
-    recipient = user.email if user is not None else referral.agency.email
+    if user is not None and user.is_active:
+        recipient, name, locale = user.email, user.display_name, user.preferred_locale
+    else:
+        recipient, name = referral.agency.email, referral.agency.name
+        locale = get_state().config["KIT_DEFAULT_LOCALE"]
     if not recipient:
         return False
-    locale = user.preferred_locale if user is not None else "en"
     with force_locale(locale):
         subject = gettext("Referral of %(name)s: %(status)s",
                           name=referral.newcomer.display_name,
                           status=label("referral_status", referral.status))
         body = _render(locale, "kit/email/referral_decision.txt", referral=referral,
                        url=_url("kit_agency.referral", referral_id=referral.id))
-    enqueue(db, recipient=recipient, subject=subject, body_text=body, locale=locale)
-    return True
+    message = enqueue(db, recipient=recipient, recipient_name=name, subject=subject,
+                      body_text=body, locale=locale,
+                      dedupe_key=f"referral-decision:{referral.id}:"
+                                 f"{int(referral.decided_at.timestamp())}")
+    return message is not None
 
 
 def send_digest(db: Session, now: datetime | None = None) -> int:
     """One e-mail per coordinator listing the referrals submitted in the last 24 hours.
 
-    Safe to run twice a day or on two hosts: each coordinator gets one digest per day.
+    Safe to run twice a day or on two hosts: each coordinator gets one digest per calendar
+    day of the employer's time zone. Returns how many digests were queued; the caller commits.
     """
     now = now or utcnow()
     referrals = list(db.scalars(
-        select(Referral).where(Referral.status == "submitted",
-                               Referral.submitted_at > now - timedelta(days=1))
-        .order_by(Referral.submitted_at)))
+        select(Referral).join(Newcomer, Newcomer.id == Referral.newcomer_id)
+        .where(Referral.status == "submitted", Referral.submitted_at > now - timedelta(days=1),
+               Newcomer.erased_at.is_(None))
+        .order_by(Referral.submitted_at, Referral.id)))
     if not referrals:
         return 0
+    day = now.astimezone(ZoneInfo(get_state().config["KIT_TIMEZONE"])).date()
     url = _url("kit_coordinator.referrals")
-    sent = 0
+    queued = 0
     for coordinator in _coordinators(db):
-        with force_locale(coordinator.preferred_locale):
-            subject = gettext("%(count)d new referrals", count=len(referrals))
-            body = _render(coordinator.preferred_locale, "kit/email/referral_digest.txt",
+        locale = coordinator.preferred_locale
+        with force_locale(locale):
+            # One phrasing for any count: the subject reads right for 1 and for 12.
+            subject = gettext("New referrals: %(count)d", count=len(referrals))
+            body = _render(locale, "kit/email/referral_digest.txt",
                            referrals=referrals, recipient=coordinator, url=url)
-        message = enqueue(db, recipient=coordinator.email, subject=subject, body_text=body,
-                          locale=coordinator.preferred_locale,
-                          dedupe_key=f"referral-digest:{now:%Y-%m-%d}:{coordinator.id}")
-        sent += message is not None
-    return sent
+        message = enqueue(db, recipient=coordinator.email, recipient_name=coordinator.display_name,
+                          subject=subject, body_text=body, locale=locale,
+                          dedupe_key=f"referral-digest:{day.isoformat()}:{coordinator.id}")
+        queued += message is not None
+    return queued
