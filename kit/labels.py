@@ -51,7 +51,7 @@ LABELS = {
         "other": _l("Other reason (see the note)"),
     },
     "criterion": {
-        "immigration_status": _l("Permanent resident or convention refugee"),
+        "immigration_status": _l("Immigration status accepted by the program"),
         "education_abroad": _l("Educated outside Canada"),
         "language_level": _l("Language level (CLB/NCLC) at the minimum"),
         "residence": _l("Lives in the region"),

@@ -10,7 +10,9 @@ from kit.cli.demo import demo
 from kit.cli.directory import directory
 from kit.cli.occupations import occupations
 from kit.cli.outbox import outbox
+from kit.cli.privacy import privacy
+from kit.cli.referrals import referrals
 
 kit_cli = AppGroup("kit", help="Mentoring kit: database, reference data, demo and jobs.")
-for command in (db_group, occupations, demo, outbox, directory, auth):
+for command in (db_group, occupations, demo, outbox, directory, auth, referrals, privacy):
     kit_cli.add_command(command)
