@@ -93,7 +93,7 @@ def test_the_whole_referral_journey(signed_client, caseworker, factory, db) -> N
     checked = post(client, NEW, action="check")
     page = text(checked)
     assert checked.status_code == 200 and "Eligibility check" in page
-    assert "Permanent resident or convention refugee" in page and "Met" in page
+    assert "Immigration status accepted by the program" in page and "Met" in page
     assert "Submit the referral" in page
     assert counts(db) == (0, 0, 0, 0), "checking eligibility saves nothing"
 
