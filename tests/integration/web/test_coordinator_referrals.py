@@ -147,7 +147,7 @@ def test_a_referral_in_full_with_duplicates_and_history(client, coordinator, har
     assert re.search(r"Reading</th><td[^>]*>8<", html)
     assert "(lowest level: 6)" in html and "(Permanent resident)" in html
     assert "permanent_resident" not in html
-    for criterion in ("Permanent resident or convention refugee", "Educated outside Canada",
+    for criterion in ("Immigration status accepted by the program", "Educated outside Canada",
                       "Job-search workshop completed"):
         assert criterion in html
     # The duplicate: the other agency's referral, flagged and linked, never merged.
