@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,3 +47,9 @@ def record_view(db: Session, actor: Actor, newcomer_id: int, what: str) -> None:
     Every page, file or API answer that shows personal data calls this; the caller commits.
     """
     record(db, actor, "newcomer.viewed", "newcomer", newcomer_id, {"what": what})
+
+
+def record_views(db: Session, actor: Actor, newcomer_ids: Iterable[int], what: str) -> None:
+    """``record_view`` for every newcomer a list shows (their names are personal data too)."""
+    for newcomer_id in dict.fromkeys(newcomer_ids):
+        record_view(db, actor, newcomer_id, what)

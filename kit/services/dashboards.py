@@ -86,6 +86,7 @@ class ReferralRow:
     """A referral as a row in a list."""
 
     id: int
+    newcomer_id: int
     newcomer_name: str
     agency_name: str
     status: str
@@ -223,7 +224,7 @@ def _referral_rows(db: Session, *conditions: object, order: object, limit: int,
         .offset(offset)
     )
     return [
-        ReferralRow(r.id, n.display_name, agency, r.status, r.submitted_at, r.decided_at)
+        ReferralRow(r.id, n.id, n.display_name, agency, r.status, r.submitted_at, r.decided_at)
         for r, n, agency in db.execute(query).all()
     ]
 

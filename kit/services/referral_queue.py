@@ -28,6 +28,7 @@ class QueueRow:
     """One referral in the coordinator's queue."""
 
     id: int
+    newcomer_id: int
     newcomer_name: str
     agency_name: str
     status: str
@@ -77,7 +78,8 @@ def referral_queue(db: Session, *, status: str = "submitted", agency_id: int | N
         .order_by(order, Referral.id).limit(page_size).offset((page - 1) * page_size)
     ).all()
     return QueuePage(
-        [QueueRow(r.id, r.newcomer.display_name, r.agency.name, r.status, r.submitted_at,
+        [QueueRow(r.id, r.newcomer_id, r.newcomer.display_name, r.agency.name, r.status,
+                  r.submitted_at,
                   is_eligible(r.eligibility_results) if r.eligibility_results else None,
                   r.duplicate_of_id is not None or bool(has_later), r.newcomer.target_noc_code)
          for r, has_later in rows],

@@ -29,7 +29,7 @@ from kit.labels import label
 from kit.models import Referral
 from kit.reference.naics import naics_sector_title
 from kit.schemas.referral import IMMIGRATION_LABELS
-from kit.services.audit import record_view
+from kit.services.audit import record_view, record_views
 from kit.services.documents import DocumentError, open_document
 from kit.services.referral_notices import notify_decision
 from kit.services.referral_queue import queue_agencies, referral_file, referral_queue
@@ -68,6 +68,8 @@ def referrals() -> str:
                            agency_id=int(agency) if agency else None, sort=form.value("sort"),
                            page=page_number(), page_size=get_state().config["KIT_PAGE_SIZE"])
     filters = {name: form.value(name) for name in FILTERS}
+    record_views(db, actor_of(signed_in()), (row.newcomer_id for row in queue.rows), "list")
+    db.commit()
     return render_template("kit/coordinator/referral_queue.html", queue=queue, form=form,
                            filters=filters)
 

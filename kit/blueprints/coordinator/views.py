@@ -20,6 +20,7 @@ from kit.blueprints.coordinator.forms import ButtonForm
 from kit.config import localized
 from kit.db import db_session
 from kit.i18n import gettext as _
+from kit.services.audit import record_views
 from kit.services.dashboards import coordinator_dashboard
 from kit.services.newcomer_access import (
     list_newcomers,
@@ -47,13 +48,21 @@ def create_blueprint() -> Blueprint:
 @requires("coordinator")
 def home() -> str:
     """The coordinator's landing page: what needs a decision, and how the program is doing."""
-    return render_template("kit/coordinator/home.html", board=coordinator_dashboard(db_session()))
+    db = db_session()
+    board = coordinator_dashboard(db)
+    record_views(db, actor_of(signed_in()),
+                 (row.newcomer_id for row in board.awaiting_decision), "list")
+    db.commit()
+    return render_template("kit/coordinator/home.html", board=board)
 
 
 @requires("coordinator")
 def newcomers() -> str:
     """Every newcomer with their agency, referral status and personal links."""
-    rows, pages = list_newcomers(db_session(), page_number(), get_state().config["KIT_PAGE_SIZE"])
+    db = db_session()
+    rows, pages = list_newcomers(db, page_number(), get_state().config["KIT_PAGE_SIZE"])
+    record_views(db, actor_of(signed_in()), (row.id for row in rows), "list")
+    db.commit()
     return render_template("kit/coordinator/newcomers.html", rows=rows, pages=pages,
                            page=min(page_number(), pages), button=ButtonForm())
 
