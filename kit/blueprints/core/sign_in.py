@@ -209,6 +209,15 @@ def _finish_staff_sign_in(person: DirectoryPerson, next_url: str | None
     return redirect(safe_next(next_url))
 
 
+def _sso_refused(provider: str, exc: SignInError) -> tuple[str, int]:
+    """An IdP that does not answer is a 503; anything it or we refused is a 401."""
+    if isinstance(exc, ProviderUnavailable):
+        log.error("Identity provider %s unavailable: %s", provider, exc)
+        return _page(503, error=sign_in_message("idp_unavailable"))
+    log.warning("Single sign-on through %s refused: %s", provider, exc)
+    return _page(401, error=sign_in_message("sso_failed"))
+
+
 @public
 def sso_begin(provider: str) -> Response | tuple[str, int]:
     """Send the browser to the IdP, or read the proxy's signed assertion."""
@@ -221,12 +230,8 @@ def sso_begin(provider: str) -> Response | tuple[str, int]:
         url, pending = entry.provider.begin(
             url_for("kit.sso_callback", provider=provider, _external=True),
             next_url=safe_next(next_url))
-    except ProviderUnavailable as exc:
-        log.error("Identity provider %s unavailable: %s", provider, exc)
-        return _page(503, error=sign_in_message("idp_unavailable"))
     except SignInError as exc:
-        log.warning("Single sign-on through %s refused: %s", provider, exc)
-        return _page(401, error=sign_in_message("sso_failed"))
+        return _sso_refused(provider, exc)
     session[PENDING_KEY] = {"provider": provider, **pending.to_dict()}
     return redirect(url)
 
@@ -241,10 +246,6 @@ def sso_callback(provider: str) -> Response | tuple[str, int]:
             raise SignInError("no_pending_login")
         pending = PendingLogin.from_dict(stored)
         person = entry.provider.complete(request.args, pending)
-    except ProviderUnavailable as exc:
-        log.error("Identity provider %s unavailable: %s", provider, exc)
-        return _page(503, error=sign_in_message("idp_unavailable"))
     except SignInError as exc:
-        log.warning("Single sign-on through %s refused: %s", provider, exc)
-        return _page(401, error=sign_in_message("sso_failed"))
+        return _sso_refused(provider, exc)
     return _finish_staff_sign_in(person, pending.next_url)
