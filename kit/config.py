@@ -228,6 +228,8 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("KIT_PURGE_AFTER_DAYS", 180, "Days after which referred-back and withdrawn "
               "referrals and their files are purged ('flask kit privacy purge').",
               _positive_int),
+    ConfigKey("KIT_MENTOR_MIN_YEARS", 2, "Years in their profession a staff member needs to "
+              "volunteer as a mentor.", _positive_int),
     ConfigKey("KIT_CONTENT_SECURITY_POLICY", "default-src 'self'; script-src 'self'; "
               "style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'self'; "
               "object-src 'none'", "Content-Security-Policy sent with every kit page (no "

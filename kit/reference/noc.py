@@ -208,3 +208,19 @@ def convert_noc2016(code: str) -> list[str]:
     that was split or broken down maps to several 2021 unit groups; an unknown code maps to none.
     """
     return list(_concordance().get(code.strip(), ()))
+
+
+def find_unit_groups(text: str, locale: str, limit: int = 20) -> list[NocClass]:
+    """NOC 2021 unit groups for a search box: a 2021 code or code prefix, words of a title in
+    either language, or a 4-digit NOC 2016 code (its 2021 successors come first)."""
+    index = load_noc_index()
+    text = text.strip()
+    found: list[NocClass | None] = []
+    if len(text) == 4 and text.isdigit():
+        found = [index.get(code) for code in convert_noc2016(text)]
+    found += [c for c in index.search(text, locale, limit=limit + 200) if c.is_unit_group]
+    unique: dict[str, NocClass] = {}
+    for noc_class in found:
+        if noc_class is not None:
+            unique.setdefault(noc_class.code, noc_class)
+    return list(unique.values())[:limit]

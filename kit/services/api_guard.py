@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from kit.models import Referral
+from kit.models import Referral, ReferralStatusChange
 from kit.models.base import utcnow
 from kit.models.intake import ApiRateWindow, IdempotencyRecord
 
@@ -141,8 +141,12 @@ def _count_portably(db: Session, api_key_id: int, start: datetime) -> int:  # pr
 
 
 def agency_referral(db: Session, referral_id: int, agency_id: int) -> Referral | None:
-    """The agency's own referral with this id; another agency's is None, like a missing one."""
-    referral = db.get(Referral, referral_id)
+    """The agency's own referral with this id; another agency's is None, like a missing one.
+
+    Its history comes with the caseworker of each change (one query, whatever its length).
+    """
+    referral = db.scalar(select(Referral).where(Referral.id == referral_id).options(
+        selectinload(Referral.status_changes).joinedload(ReferralStatusChange.agency_user)))
     return referral if referral is not None and referral.agency_id == agency_id else None
 
 
@@ -169,5 +173,6 @@ def agency_referral_page(db: Session, agency_id: int, *, page: int, per_page: in
         conditions.append(Referral.status == status)
     total = db.scalar(select(func.count(Referral.id)).where(*conditions)) or 0
     referrals = db.scalars(select(Referral).where(*conditions).order_by(Referral.id.desc())
+                           .options(selectinload(Referral.newcomer))
                            .limit(per_page).offset((page - 1) * per_page)).all()
     return ReferralPage(list(referrals), int(total), page, per_page)

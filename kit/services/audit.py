@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from kit.models import AuditEvent
@@ -51,5 +52,14 @@ def record_view(db: Session, actor: Actor, newcomer_id: int, what: str) -> None:
 
 def record_views(db: Session, actor: Actor, newcomer_ids: Iterable[int], what: str) -> None:
     """``record_view`` for every newcomer a list shows (their names are personal data too)."""
-    for newcomer_id in dict.fromkeys(newcomer_ids):
-        record_view(db, actor, newcomer_id, what)
+    now = utcnow()
+    rows = [
+        {"occurred_at": now, "actor_kind": actor.kind,
+         "actor_id": None if actor.id is None else str(actor.id), "action": "newcomer.viewed",
+         "subject_type": "newcomer", "subject_id": str(newcomer_id), "details": {"what": what},
+         "remote_addr": actor.remote_addr}
+        for newcomer_id in dict.fromkeys(newcomer_ids)
+    ]
+    if rows:
+        # One statement for the whole list: added one by one, SQLite inserts them one by one.
+        db.execute(insert(AuditEvent), rows)

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from kit.eligibility import is_eligible
-from kit.models import Agency, Newcomer, NewcomerDocument, Referral
+from kit.models import Agency, Newcomer, NewcomerDocument, Referral, ReferralStatusChange
 from kit.models.referrals import REFERRAL_STATUSES
 from kit.services.documents import resume_of
 from kit.services.referrals import find_duplicates
@@ -103,9 +103,12 @@ class ReferralFile:
 
 def referral_file(db: Session, referral_id: int) -> ReferralFile | None:
     """The referral with its duplicates and résumé; None when the coordinator may not see it."""
+    # The history names who made each change: one query for all of them, not one per row.
     referral = db.scalar(
         select(Referral).join(Newcomer, Newcomer.id == Referral.newcomer_id)
-        .where(Referral.id == referral_id, *_visible()))
+        .where(Referral.id == referral_id, *_visible())
+        .options(selectinload(Referral.status_changes).options(
+            joinedload(ReferralStatusChange.staff), joinedload(ReferralStatusChange.agency_user))))
     if referral is None:
         return None
     duplicates = [other for other in find_duplicates(db, referral.newcomer)

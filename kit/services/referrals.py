@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from kit.eligibility import CriterionResult, RuleSetting, evaluate, merge_rules
 from kit.models import (
@@ -108,8 +108,10 @@ def find_duplicates(db: Session, newcomer: Newcomer) -> list[Referral]:
         same.append(and_(func.lower(Newcomer.given_name) == newcomer.given_name.lower(),
                          func.lower(Newcomer.family_name) == newcomer.family_name.lower(),
                          Newcomer.birth_date == newcomer.birth_date))
+    # Their newcomer and agency come along: the coordinator's page lists both for each one.
     return list(db.scalars(
         select(Referral).join(Newcomer, Newcomer.id == Referral.newcomer_id)
+        .options(contains_eager(Referral.newcomer), joinedload(Referral.agency))
         .where(or_(*same), Newcomer.id != newcomer.id, Newcomer.erased_at.is_(None))
         .order_by(Referral.id)))
 

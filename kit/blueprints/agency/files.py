@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from kit.auth.identity import actor_of
@@ -11,9 +11,7 @@ from kit.blueprints.agency.display import document_message
 from kit.blueprints.agency.forms import ResumeForm
 from kit.blueprints.agency.referrals import limit_upload_request, own_referral
 from kit.db import db_session
-from kit.i18n import current_locale
 from kit.i18n import gettext as _
-from kit.reference.noc import convert_noc2016, load_noc_index
 from kit.services.audit import record_view
 from kit.services.documents import (
     DocumentError,
@@ -23,9 +21,7 @@ from kit.services.documents import (
     save_resume,
     send_document,
 )
-
-MAX_QUERY = 100
-MAX_RESULTS = 10
+from kit.web import occupation_search
 
 
 def register(bp: Blueprint) -> None:
@@ -85,18 +81,4 @@ def upload_resume(referral_id: int) -> Response:
 @requires("agency")
 def occupations() -> Response:
     """NOC 2021 unit groups matching ``q`` (code, words or a NOC 2016 code) as JSON."""
-    query = request.args.get("q", "")[:MAX_QUERY].strip()
-    lang = request.args.get("lang") or current_locale()
-    lang = "fr" if lang.lower().startswith("fr") else "en"
-    index = load_noc_index()
-    found = []
-    if len(query) == 4 and query.isdigit():
-        # A NOC 2016 code: its 2021 successors first.
-        found = [index.get(code) for code in convert_noc2016(query)]
-    found += [c for c in index.search(query, lang, limit=4 * MAX_RESULTS) if c.is_unit_group]
-    results, seen = [], set()
-    for noc_class in found:
-        if noc_class is not None and noc_class.code not in seen:
-            seen.add(noc_class.code)
-            results.append({"code": noc_class.code, "title": noc_class.title(lang)})
-    return jsonify(query=query, results=results[:MAX_RESULTS])
+    return occupation_search()

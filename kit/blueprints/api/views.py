@@ -28,9 +28,9 @@ from kit.i18n import current_locale
 from kit.i18n import lazy_gettext as _l
 from kit.models import Referral
 from kit.models.referrals import REFERRAL_STATUSES
-from kit.reference.noc import convert_noc2016, load_noc_index
+from kit.reference.noc import find_unit_groups
 from kit.services.api_guard import agency_referral, agency_referral_page
-from kit.services.audit import record_view
+from kit.services.audit import record_view, record_views
 from kit.services.referral_notices import notify_new_referral
 from kit.services.referrals import (
     Consent,
@@ -128,12 +128,12 @@ def list_referrals() -> Response:
     db = db_session()
     page = agency_referral_page(db, agency_id(), page=page_number, per_page=per_page,
                                 status=status)
-    for referral in page.referrals:
-        record_view(db, actor(), referral.newcomer_id, "name")
+    # Serialise before the commit: a commit expires the rows and would read each one again.
+    items = [referral_summary_json(r) for r in page.referrals]
+    record_views(db, actor(), (r.newcomer_id for r in page.referrals), "name")
     db.commit()
-    response = jsonify({"items": [referral_summary_json(r) for r in page.referrals],
-                        "total": page.total, "page": page.page, "per_page": page.per_page,
-                        "pages": page.pages})
+    response = jsonify({"items": items, "total": page.total, "page": page.page,
+                        "per_page": page.per_page, "pages": page.pages})
     links = {"first": 1, "last": page.pages}
     if page.page > 1:
         links["prev"] = min(page.page - 1, page.pages)
@@ -241,17 +241,9 @@ def get_occupations() -> Response:
     if lang not in ("en", "fr"):
         raise ApiError(400, "invalid_parameter", fields={"lang": [_l("Use en or fr.")]})
     limit = _int_argument("limit", 20, 50)
-    index = load_noc_index()
-    found = []
-    if len(text) == 4 and text.isdigit():
-        found = [index.get(code) for code in convert_noc2016(text)]
-    found += [c for c in index.search(text, lang, limit=limit + 200) if c.is_unit_group]
-    items, seen = [], set()
-    for noc in found:
-        if noc is not None and noc.code not in seen and len(items) < limit:
-            seen.add(noc.code)
-            items.append({"code": noc.code, "title": noc.title(lang), "title_en": noc.title_en,
-                          "title_fr": noc.title_fr, "teer": noc.teer})
+    items = [{"code": noc.code, "title": noc.title(lang), "title_en": noc.title_en,
+              "title_fr": noc.title_fr, "teer": noc.teer}
+             for noc in find_unit_groups(text, lang, limit)]
     return jsonify({"items": items})
 
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from kit.auth.identity import actor_of
 from kit.auth.permissions import requires, signed_in
-from kit.blueprints.coordinator import privacy, referrals
+from kit.blueprints.coordinator import privacy, referrals, volunteers
 from kit.blueprints.coordinator.forms import ButtonForm
 from kit.config import localized
 from kit.db import db_session
@@ -42,6 +42,7 @@ def create_blueprint() -> Blueprint:
                     methods=["POST"])
     referrals.register(bp)
     privacy.register(bp)
+    volunteers.register(bp)
     return bp
 
 

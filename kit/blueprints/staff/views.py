@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from kit.auth.permissions import requires, signed_in
+from kit.blueprints.staff import volunteer
 from kit.db import db_session
 from kit.services.dashboards import staff_dashboard
 
@@ -13,6 +14,7 @@ def create_blueprint() -> Blueprint:
     """The staff blueprint."""
     bp = Blueprint("kit_staff", __name__)
     bp.add_url_rule("/", "home", home)
+    volunteer.register(bp)
     return bp
 
 
