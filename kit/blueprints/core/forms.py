@@ -39,30 +39,30 @@ class DevSignInForm(FlaskForm):
     next = HiddenField()
 
 
-class AgencySignInForm(FlaskForm):
+class _PasswordForm(FlaskForm):
+    """What every password sign-in form has: the password, where to go next, the button."""
+
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(message=_l("Enter your password.")),
+        Length(max=1024, message=_l("This password is too long."))])
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class AgencySignInForm(_PasswordForm):
     """A caseworker signs in with the e-mail address the invitation went to."""
 
     email = StringField(_l("E-mail address"), validators=[
         DataRequired(message=_l("Enter your e-mail address.")),
         Length(max=320, message=_l("This e-mail address is too long."))])
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(message=_l("Enter your password.")),
-        Length(max=1024, message=_l("This password is too long."))])
-    next = HiddenField()
-    submit = SubmitField(_l("Sign in"))
 
 
-class PasswordSignInForm(FlaskForm):
+class PasswordSignInForm(_PasswordForm):
     """An employee signs in with their directory user name and password."""
 
     username = StringField(_l("User name"), validators=[
         DataRequired(message=_l("Enter your user name.")),
         Length(max=256, message=_l("This user name is too long."))])
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(message=_l("Enter your password.")),
-        Length(max=1024, message=_l("This password is too long."))])
-    next = HiddenField()
-    submit = SubmitField(_l("Sign in"))
 
 
 class ChoosePasswordForm(FlaskForm):
