@@ -17,8 +17,9 @@ import socket
 import subprocess
 import tempfile
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
+
+from servers.base import ThrowawayServer
 
 if TYPE_CHECKING:
     from psycopg.sql import Composable
@@ -98,7 +99,7 @@ def _check_name(name: str) -> str:
     return name
 
 
-class PostgresServer:
+class PostgresServer(ThrowawayServer):
     """A private PostgreSQL server; use as a context manager so it always stops."""
 
     def __init__(self) -> None:
@@ -168,21 +169,7 @@ class PostgresServer:
                     self._pg_ctl("stop", "-w", "-t", "30", "-m", "immediate", check=False)
         finally:
             self._running = False
-            if self.base_dir is not None:
-                shutil.rmtree(self.base_dir, ignore_errors=True)
-                self.base_dir = None
-            atexit.unregister(self.stop)
-
-    def __enter__(self) -> PostgresServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+            self._remove_files()
 
     # -- databases -----------------------------------------------------------
 

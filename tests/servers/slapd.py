@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from servers.base import ThrowawayServer
+
 HOST = "127.0.0.1"
 SUFFIX = "dc=city,dc=example"
 ROOT_DN = f"cn=admin,{SUFFIX}"
@@ -139,7 +141,7 @@ def _write_certificates(directory: Path) -> dict[str, Path]:
     return files
 
 
-class SlapdServer:
+class SlapdServer(ThrowawayServer):
     """A private slapd; use as a context manager so it always stops."""
 
     def __init__(self, ldif: Path | None = CITY_LDIF, tls: bool = True) -> None:
@@ -219,21 +221,7 @@ class SlapdServer:
         try:
             self.halt()
         finally:
-            if self.base_dir is not None:
-                shutil.rmtree(self.base_dir, ignore_errors=True)
-                self.base_dir = None
-            atexit.unregister(self.stop)
-
-    def __enter__(self) -> SlapdServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+            self._remove_files()
 
     def load_ldif(self, path: Path) -> None:
         """Add the entries of an LDIF file online (the overlays see every entry)."""
