@@ -86,8 +86,25 @@ def _connection(connectable: Connectable) -> Iterator[Connection]:
     if isinstance(connectable, Connection):
         yield connectable
         return
-    with connectable.begin() as connection:
-        yield connection
+    if connectable.dialect.name != "sqlite":
+        with connectable.begin() as connection:
+            yield connection
+        return
+    # SQLite alters a table by copying it (Alembic's batch mode): with foreign keys enforced,
+    # dropping the old copy of a table other rows point to fails. The pragma only takes effect
+    # outside a transaction, so it is set around it, then the keys are checked at the end.
+    with connectable.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        try:
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left broken foreign keys: {broken[:5]}")
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def upgrade(connectable: Connectable, revision: str = "head") -> None:

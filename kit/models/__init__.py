@@ -3,10 +3,13 @@
 from kit.models.agencies import Agency, AgencyApiKey, AgencyUser
 from kit.models.audit import AuditEvent
 from kit.models.base import Base, TimestampMixin, UTCDateTime, enable_sqlite_foreign_keys, utcnow
+from kit.models.calendar_feeds import CalendarFeed
 from kit.models.checkins import CheckIn
 from kit.models.cohorts import Cohort
+from kit.models.connectors import ConnectorIntroduction
 from kit.models.hours import HoursEntry, HoursRevision
 from kit.models.intake import ApiRateWindow, EligibilityRule, IdempotencyRecord, NewcomerDocument
+from kit.models.match_rules import MatchPairRule
 from kit.models.matches import Match, MatchStatusChange
 from kit.models.newcomers import Newcomer, NewcomerLanguage, NewcomerLink
 from kit.models.occupations import Occupation
@@ -31,14 +34,17 @@ __all__ = [
     "AuditEvent",
     "AvailabilityWindow",
     "Base",
+    "CalendarFeed",
     "CheckIn",
     "Cohort",
+    "ConnectorIntroduction",
     "EligibilityResult",
     "EligibilityRule",
     "HoursEntry",
     "HoursRevision",
     "IdempotencyRecord",
     "Match",
+    "MatchPairRule",
     "MatchStatusChange",
     "MentoringSession",
     "Newcomer",

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kit.models.base import Base, UTCDateTime, enum_check
@@ -34,7 +42,13 @@ class CheckIn(Base):
     satisfaction: Mapped[int | None]
     went_well: Mapped[str | None] = mapped_column(Text)
     concerns: Mapped[str | None] = mapped_column(Text)
+    #: Answers to the program's extra questions (KIT_CHECKIN_QUESTIONS), by question key.
+    answers: Mapped[dict[str, object] | None] = mapped_column(JSON)
     has_concern: Mapped[bool] = mapped_column(default=False, server_default=false())
+    concern_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    concern_resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kit_staff_member.id", ondelete="SET NULL")
+    )
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -52,6 +52,10 @@ class HoursEntry(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_by_kind: Mapped[str | None] = mapped_column(String(20))
+    #: Who confirmed or rejected the entry: a staff member's or a newcomer's id (see the kind).
+    confirmed_by_id: Mapped[int | None]
+    #: Why the newcomer or the coordinator rejected the entry.
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
 
     staff: Mapped[StaffMember] = relationship()
     match: Mapped[Match | None] = relationship()

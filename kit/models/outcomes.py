@@ -53,6 +53,7 @@ class Outcome(Base):
     )
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str | None] = mapped_column(String(64))
 
     newcomer: Mapped[Newcomer] = relationship()
     match: Mapped[Match | None] = relationship()

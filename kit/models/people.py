@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 #: Roles stored for a staff member; every signed-in employee also has the implicit 'staff' role.
 STAFF_ROLES = ("coordinator", "admin")
 VOLUNTEER_STATUSES = ("pending", "approved", "paused", "withdrawn")
+#: The manager's answer about mentoring on work hours (KIT_MANAGER_APPROVAL); NULL = not asked.
+MANAGER_APPROVAL_STATES = ("pending", "approved", "declined")
 #: A mentor takes at most this many newcomers at a time.
 MAX_CAPACITY = 3
 
@@ -97,6 +99,7 @@ class VolunteerProfile(TimestampMixin, Base):
         CheckConstraint("years_experience >= 0", name="years_experience"),
         CheckConstraint(f"capacity BETWEEN 1 AND {MAX_CAPACITY}", name="capacity"),
         enum_check("status", VOLUNTEER_STATUSES),
+        enum_check("manager_approval", MANAGER_APPROVAL_STATES),
         Index("ix_kit_volunteer_profile_status_noc", "status", "noc_code"),
     )
 
@@ -121,6 +124,8 @@ class VolunteerProfile(TimestampMixin, Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     commitment_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     orientation_on: Mapped[date | None]
+    manager_approval: Mapped[str | None] = mapped_column(String(10))
+    manager_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     staff: Mapped[StaffMember] = relationship(
         back_populates="volunteer_profile", foreign_keys=[staff_id]

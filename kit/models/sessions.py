@@ -30,7 +30,11 @@ DEFAULT_SESSION_TYPES: tuple[tuple[str, int, bool], ...] = (
 SESSION_TYPE_CODES = tuple(code for code, _minutes, _group in DEFAULT_SESSION_TYPES)
 SESSION_STATUSES = ("scheduled", "confirmed", "cancelled", "attended", "no_show")
 ATTENDEE_ROLES = ("mentor", "newcomer", "colleague")
-ATTENDEE_RESPONSES = ("invited", "confirmed", "declined", "waitlisted")
+ATTENDEE_RESPONSES = ("invited", "confirmed", "declined", "waitlisted", "reschedule_requested")
+#: Attendee responses that free the person's time (they will not be there).
+NOT_ATTENDING_RESPONSES = ("declined", "waitlisted")
+#: The host department manager's answer to a job-shadowing visit (None: no approval needed).
+APPROVAL_STATUSES = ("pending", "approved", "refused")
 #: Suffix of generated iCalendar UIDs, so that calendars keep the kit's events apart.
 UID_DOMAIN = "mentoring-kit"
 
@@ -64,6 +68,7 @@ class MentoringSession(TimestampMixin, Base):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity > 0", name="capacity"),
         enum_check("status", SESSION_STATUSES),
+        enum_check("approval_status", APPROVAL_STATUSES),
         Index("ix_kit_session_starts_at", "starts_at"),
         Index("ix_kit_session_match_starts_at", "match_id", "starts_at"),
     )
@@ -93,6 +98,16 @@ class MentoringSession(TimestampMixin, Base):
     capacity: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    #: The IANA zone the session was typed in (the employer's at the time), shown in invitations.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    #: Job shadowing where the host requires it: the host department manager's answer.
+    approval_status: Mapped[str | None] = mapped_column(String(20))
+    approver_email: Mapped[str | None] = mapped_column(String(320))
+    approval_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the 24-hour reminder and the "mark attendance" nudge were queued (once each).
+    reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attendance_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attendance_marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     match: Mapped[Match | None] = relationship(back_populates="sessions")
     session_type: Mapped[SessionType] = relationship()
@@ -146,6 +161,9 @@ class SessionAttendee(Base):
     response: Mapped[str] = mapped_column(String(20), default="invited")
     #: None until someone records attendance.
     attended: Mapped[bool | None]
+    #: What the person wrote when asking to reschedule (or declining).
+    response_note: Mapped[str | None] = mapped_column(String(500))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     session: Mapped[MentoringSession] = relationship(back_populates="attendees")
     staff: Mapped[StaffMember | None] = relationship()
