@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kit.auth.identity import actor_of
@@ -18,6 +18,7 @@ from kit.i18n import gettext as _
 from kit.models import StaffMember, VolunteerProfile
 from kit.reference.naics import naics_sectors
 from kit.reference.noc import load_noc_index
+from kit.services.manager_approval import request_approval
 from kit.services.volunteers import (
     VolunteerError,
     is_repeat_mentor,
@@ -105,6 +106,10 @@ def volunteer() -> str | Response:
                 form.noc.errors = [_("This occupation is not offered by the program yet; "
                                      "ask the program coordinator.")]
             else:
+                if get_state().config["KIT_MANAGER_APPROVAL"]:
+                    request_approval(db, actor_of(identity), saved.id, current_app.secret_key,
+                                     lambda token: url_for(".manager_approval", token=token,
+                                                           _external=True))
                 db.commit()
                 flash(_saved_message(profile, saved), "info")
                 return redirect(url_for(".home"))
