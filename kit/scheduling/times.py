@@ -15,6 +15,7 @@ clock, also on the day the clocks change.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -195,3 +196,11 @@ def check_business_hours(
             found.add(ON_HOLIDAY)
         day += timedelta(days=1)
     return [code for code in WARNING_CODES if code in found]
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months; the 31st becomes the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

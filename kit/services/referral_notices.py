@@ -8,53 +8,20 @@ recipient's language. Outside a request (the digest command) wrap the calls in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, render_template, request, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.routing import BuildError
 
-from kit.i18n import gettext, template_gettext
+from kit.i18n import gettext
 from kit.labels import label
 from kit.models import Newcomer, Referral, StaffMember, StaffRole
 from kit.models.base import utcnow
+from kit.services.mail_compose import mail_link, render_mail
 from kit.services.outbox import enqueue
 from kit.state import get_state
-from kit.templating import program_name
-
-_NO_LINKS = "kit.mail_without_links"
-
-
-@contextmanager
-def mail_context() -> Iterator[None]:
-    """Write e-mails outside a request (a command, a cron job) as inside one.
-
-    Translations need a request context; links need the app's address, which only
-    ``SERVER_NAME`` gives outside a request: without it, e-mails go without links rather than
-    with links to a wrong host. Inside a request this does nothing.
-    """
-    if has_request_context():
-        yield
-        return
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with app.test_request_context(
-            environ_overrides={_NO_LINKS: not app.config.get("SERVER_NAME")}):
-        yield
-
-
-def _url(endpoint: str, **values: object) -> str | None:
-    # The page may live on another host (an agency-only portal): then the e-mail has no link.
-    if has_request_context() and request.environ.get(_NO_LINKS):
-        return None
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except (BuildError, RuntimeError):  # RuntimeError: no request and no SERVER_NAME
-        return None
 
 
 def _coordinators(db: Session) -> list[StaffMember]:
@@ -62,12 +29,6 @@ def _coordinators(db: Session) -> list[StaffMember]:
         select(StaffMember).join(StaffRole, StaffRole.staff_id == StaffMember.id)
         .where(StaffRole.role.in_(("coordinator", "admin")), StaffMember.is_active)
         .distinct().order_by(StaffMember.id)))
-
-
-def _render(locale: str, template: str, **context: object) -> str:
-    # Called inside force_locale(locale): the kit's default program name is translated too.
-    return render_template(template, _=template_gettext, label=label,
-                           program=program_name(locale), **context)
 
 
 def notify_new_referral(db: Session, referral: Referral) -> int:
@@ -78,7 +39,7 @@ def notify_new_referral(db: Session, referral: Referral) -> int:
     """
     if get_state().config["KIT_REFERRAL_DIGEST"] or referral.status != "submitted":
         return 0
-    url = _url("kit_coordinator.referral", referral_id=referral.id)
+    url = mail_link("kit_coordinator.referral", referral_id=referral.id)
     # The results were stored by foreign key: read them afresh, not the stale collection.
     db.flush()
     db.expire(referral, ["eligibility_results"])
@@ -89,7 +50,7 @@ def notify_new_referral(db: Session, referral: Referral) -> int:
         with force_locale(locale):
             subject = gettext("New referral: %(name)s from %(agency)s",
                               name=referral.newcomer.display_name, agency=referral.agency.name)
-            body = _render(locale, "kit/email/new_referral.txt",
+            body = render_mail(locale, "kit/email/new_referral.txt",
                            referral=referral, recipient=coordinator, url=url)
         message = enqueue(db, recipient=coordinator.email, recipient_name=coordinator.display_name,
                           subject=subject, body_text=body, locale=locale,
@@ -119,8 +80,8 @@ def notify_decision(db: Session, referral: Referral) -> bool:
         subject = gettext("Referral of %(name)s: %(status)s",
                           name=referral.newcomer.display_name,
                           status=label("referral_status", referral.status))
-        body = _render(locale, "kit/email/referral_decision.txt", referral=referral,
-                       url=_url("kit_agency.referral", referral_id=referral.id))
+        body = render_mail(locale, "kit/email/referral_decision.txt", referral=referral,
+                       url=mail_link("kit_agency.referral", referral_id=referral.id))
     message = enqueue(db, recipient=recipient, recipient_name=name, subject=subject,
                       body_text=body, locale=locale,
                       dedupe_key=f"referral-decision:{referral.id}:"
@@ -143,14 +104,14 @@ def send_digest(db: Session, now: datetime | None = None) -> int:
     if not referrals:
         return 0
     day = now.astimezone(ZoneInfo(get_state().config["KIT_TIMEZONE"])).date()
-    url = _url("kit_coordinator.referrals")
+    url = mail_link("kit_coordinator.referrals")
     queued = 0
     for coordinator in _coordinators(db):
         locale = coordinator.preferred_locale
         with force_locale(locale):
             # One phrasing for any count: the subject reads right for 1 and for 12.
             subject = gettext("New referrals: %(count)d", count=len(referrals))
-            body = _render(locale, "kit/email/referral_digest.txt",
+            body = render_mail(locale, "kit/email/referral_digest.txt",
                            referrals=referrals, recipient=coordinator, url=url)
         message = enqueue(db, recipient=coordinator.email, recipient_name=coordinator.display_name,
                           subject=subject, body_text=body, locale=locale,

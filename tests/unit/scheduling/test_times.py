@@ -18,6 +18,7 @@ from kit.scheduling import (
     wall_clock_minutes,
     zone_info,
 )
+from kit.scheduling.times import add_months
 
 TORONTO = "America/Toronto"
 VANCOUVER = "America/Vancouver"
@@ -123,3 +124,14 @@ def test_bad_input_is_refused_with_a_code() -> None:
     with pytest.raises(SchedulingError) as caught:
         session_interval(date(2027, 1, 4), time(9), 0, TORONTO)
     assert caught.value.code == "invalid_duration"
+
+
+@pytest.mark.parametrize(("day", "months", "expected"), [
+    (date(2027, 1, 31), 1, date(2027, 2, 28)),
+    (date(2028, 1, 31), 1, date(2028, 2, 29)),
+    (date(2027, 10, 15), 4, date(2028, 2, 15)),
+    (date(2027, 3, 31), -1, date(2027, 2, 28)),
+    (date(2027, 5, 1), -8, date(2026, 9, 1)),
+])
+def test_add_months_keeps_the_day_or_takes_the_months_last(day, months, expected) -> None:
+    assert add_months(day, months) == expected
