@@ -76,6 +76,11 @@ def current_identity() -> Identity | None:
     return cached[1]
 
 
+def assume_signed_out() -> None:
+    """Show the rest of this request as signed out without reading the database (it is down)."""
+    request.environ[ENVIRON_KEY] = (_within_time_limits(session.get(SESSION_KEY)), None)
+
+
 def session_expired() -> bool:
     """Whether this request found a session that had timed out (to tell the person why)."""
     return bool(request.environ.get(EXPIRED_KEY))

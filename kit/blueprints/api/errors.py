@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from kit.db import db_session
+from kit.db import DATABASE_UNREACHABLE, RETRY_AFTER_SECONDS, db_session, release_session
 from kit.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ STATUS_ERRORS: dict[int, tuple[str, Any]] = {
     422: ("unprocessable", _l("The request could not be processed.")),
     429: ("rate_limited", _l("Too many requests with this API key: wait and try again.")),
     500: ("internal_error", _l("Something went wrong on our side; the request was not saved.")),
+    503: ("unavailable", _l("The service cannot reach its database right now; try again after "
+                            "the number of seconds in Retry-After.")),
 }
 
 
@@ -99,9 +101,20 @@ def _handle_unexpected(error: Exception) -> Response:
     return error_response(ApiError(500, code, message))
 
 
+def _handle_unreachable(error: Exception) -> Response:
+    # The database is down or restarting: a retryable 503, and the pool reconnects by itself.
+    log.error("database unreachable, answered 503: %s", getattr(error, "orig", None) or error)
+    release_session()
+    code, message = STATUS_ERRORS[503]
+    return error_response(ApiError(503, code, message,
+                                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)}))
+
+
 def install_error_handlers(blueprint: Blueprint) -> None:
     """Answer every error of ``blueprint`` in JSON (no HTML page, no traceback)."""
     blueprint.register_error_handler(ApiError, _handle_api_error)
     blueprint.register_error_handler(HTTPException, _handle_http)
+    for error_class in DATABASE_UNREACHABLE:
+        blueprint.register_error_handler(error_class, _handle_unreachable)
     # Looked up before the class above: an unexpected exception arrives as a 500.
     blueprint.register_error_handler(500, _handle_unexpected)

@@ -34,9 +34,11 @@ ERROR_CODES = {
     "422": ("Unprocessable", "invalid_referral, invalid_withdrawal, idempotency_key_reused"),
     "429": ("TooManyRequests", "rate_limited (KIT_API_RATE_LIMIT per key and minute)"),
     "500": ("InternalError", "internal_error"),
+    "503": ("Unavailable", "unavailable (the database cannot be reached: retry after "
+                           "Retry-After seconds)"),
 }
-READ = ("401", "403", "429", "500")
-WRITE = ("400", "401", "403", "413", "415", "422", "429", "500")
+READ = ("401", "403", "429", "500", "503")
+WRITE = ("400", "401", "403", "413", "415", "422", "429", "500", "503")
 
 
 def _ref(kind: str, name: str) -> dict[str, str]:
@@ -122,8 +124,13 @@ def _string(nullable: bool = False, **extra: Any) -> dict[str, Any]:
 def _schemas() -> dict[str, Any]:
     newcomer = {name: schema for name, (schema, _req) in
                 ((n, _input_property(n)) for n in FIELDS if n != "consent")}
-    for schema in newcomer.values():
+    for name, schema in newcomer.items():
         schema.pop("const", None)
+        # Drafts may lack any field and an erased newcomer's fields are all null.
+        if "type" in schema and not isinstance(schema["type"], list):
+            newcomer[name] = _nullable(schema)
+            if "enum" in schema:
+                newcomer[name]["enum"] = [*schema["enum"], None]
     newcomer["languages"] = {"type": "array", "items": {"type": "string"}}
     newcomer.update(consent_version=_string(True), consent_given_at=_string(
         True, format="date-time"), erased={"type": "boolean"})
@@ -195,7 +202,7 @@ def _responses() -> dict[str, Any]:
             "content": {"application/json": {"schema": _ref("schemas", "Error")}}}
         if status == "401":
             response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
-        if status == "429":
+        if status in ("429", "503"):
             response["headers"] = {"Retry-After": {
                 "description": "Seconds to wait.", "schema": {"type": "integer"}}}
         responses[name] = response

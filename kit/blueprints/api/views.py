@@ -43,6 +43,7 @@ from kit.services.referrals import (
 from kit.state import get_state
 
 MAX_PER_PAGE = 100
+MAX_SEARCH_LENGTH = 100
 MAX_ID = 2**31 - 1  # larger ids cannot exist; refusing them spares the database an overflow
 CATCH_ALL = "kit_api.unknown"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -100,6 +101,14 @@ def _refused(error: ReferralError) -> ApiError:
     return ApiError(409, error.code, messages.get(error.code))
 
 
+def _only_arguments(*names: str) -> None:
+    # A misspelt parameter ("per-page") would otherwise be ignored without a word.
+    unknown = sorted(set(request.args) - set(names))
+    if unknown:
+        raise ApiError(400, "invalid_parameter", _l("Unknown parameters: %(names)s.",
+                                                    names=", ".join(unknown)))
+
+
 def _int_argument(name: str, default: int, maximum: int) -> int:
     value = request.args.get(name)
     if value is None:
@@ -118,6 +127,7 @@ def _page_link(page: int, per_page: int, status: str | None) -> str:
 @requires_key("referrals:read")
 def list_referrals() -> Response:
     """This agency's referrals, newest first, one page at a time (``page``, ``per_page``)."""
+    _only_arguments("page", "per_page", "status")
     status = request.args.get("status") or None
     if status is not None and status not in REFERRAL_STATUSES:
         raise ApiError(400, "invalid_parameter", fields={"status": [_l(
@@ -236,7 +246,12 @@ def post_eligibility() -> Response:
 @requires_key("referrals:read")
 def get_occupations() -> Response:
     """NOC 2021 unit groups by code (2016 codes are converted) or by words of their titles."""
-    text = request.args.get("q", "").strip()[:100]
+    _only_arguments("q", "lang", "limit")
+    text = request.args.get("q", "")
+    if len(text) > MAX_SEARCH_LENGTH:
+        raise ApiError(400, "invalid_parameter", fields={"q": [_l(
+            "Search with at most %(maximum)d characters.", maximum=MAX_SEARCH_LENGTH)]})
+    text = text.strip()
     lang = request.args.get("lang") or current_locale()
     if lang not in ("en", "fr"):
         raise ApiError(400, "invalid_parameter", fields={"lang": [_l("Use en or fr.")]})

@@ -156,6 +156,8 @@ def test_two_coordinators_deciding_at_once_one_wins(app: Flask, db, agency, requ
     if request.config.getoption("--db") != "postgresql":
         pytest.skip("row locks need PostgreSQL; run with --db=postgresql")
     referral = refer(db, agency)
+    # Read in this thread: the object belongs to the test's session, which threads must not use.
+    referral_id = referral.id
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -164,7 +166,7 @@ def test_two_coordinators_deciding_at_once_one_wins(app: Flask, db, agency, requ
             session = get_state().db.session
             barrier.wait()
             try:
-                decide_referral(session, Actor("staff", None), referral_id=referral.id,
+                decide_referral(session, Actor("staff", None), referral_id=referral_id,
                                 accept=accept, reason_codes=[] if accept else ["other"])
                 session.commit()
                 outcomes.append("won")
