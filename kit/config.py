@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kit.scheduling.settings import check_business_hours_setting, check_holidays_setting
+
 #: Optional blueprints a host can mount (``KIT_BLUEPRINTS`` picks a subset); the core
 #: blueprint with sign-in, sign-out and the language switch is always mounted.
-ALL_BLUEPRINTS = ("staff", "coordinator", "agency", "newcomer", "admin", "api")
+ALL_BLUEPRINTS = ("staff", "coordinator", "agency", "newcomer", "admin", "api", "reports")
 SUPPORTED_LOCALES = ("en", "fr")
 
 
@@ -171,6 +173,49 @@ def _role_groups(name: str, value: Any) -> Mapping[str, tuple[str, ...]]:
     return {role: tuple(groups) for role, groups in value.items()}
 
 
+def _matching_weights(name: str, value: Any) -> Mapping[str, Any]:
+    from kit.matching.weights import Weights
+
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{name} must be a mapping of criterion to points, got {value!r}.")
+    try:
+        Weights.from_mapping(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name}: {exc}.") from exc
+    return dict(value)
+
+
+def _non_negative_number(name: str, value: Any) -> float:
+    if (isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0
+            or value == float("inf")):
+        raise ConfigError(f"{name} must be a number >= 0, got {value!r}.")
+    return float(value)
+
+
+def _checkin_questions(name: str, value: Any) -> tuple[Mapping[str, Any], ...]:
+    questions = _mapping_list(name, value)
+    keys: set[str] = set()
+    for index, question in enumerate(questions):
+        key = question.get("key")
+        if not isinstance(key, str) or not key.isidentifier() or key in keys:
+            raise ConfigError(f"{name}[{index}] needs a unique 'key' made of letters, digits "
+                              f"and _, got {key!r}.")
+        keys.add(key)
+        _localized_text(f"{name}[{index}]['text']", question.get("text"))
+        if question.get("kind", "text") not in ("text", "scale"):
+            raise ConfigError(f"{name}[{index}]['kind'] must be 'text' or 'scale'.")
+    return questions
+
+
+def _thresholds(name: str, value: Any) -> tuple[int, ...]:
+    if (isinstance(value, str) or not isinstance(value, list | tuple) or not value
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+            or list(value) != sorted(set(value))):
+        raise ConfigError(f"{name} must be a list of increasing positive whole numbers of "
+                          f"hours such as [10, 24, 50], got {value!r}.")
+    return tuple(value)
+
+
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("KIT_URL_PREFIX", "/mentoring", "URL prefix under which the kit's pages are "
               "mounted in the host application ('' mounts them at the root).", _url_prefix),
@@ -192,6 +237,31 @@ KEYS: tuple[ConfigKey, ...] = (
               _locales),
     ConfigKey("KIT_TIMEZONE", "America/Vancouver", "The employer's time zone: sessions, business "
               "hours and reports use it.", _timezone),
+    ConfigKey("KIT_BUSINESS_HOURS", {"opens": "08:30", "closes": "16:30", "days": (0, 1, 2, 3, 4)},
+              "Business hours in KIT_TIMEZONE: 'opens', 'closes' and 'days' (0 is Monday). A "
+              "session outside them gets a warning the mentor must accept.",
+              check_business_hours_setting),
+    ConfigKey("KIT_HOLIDAYS", "BC", "Holidays that get a warning when scheduling: 'BC' (British "
+              "Columbia's rules), a list of ISO dates, or a mapping with 'rules' ('BC' or None), "
+              "'add' and 'remove' (lists of dates, e.g. days in lieu).", check_holidays_setting),
+    ConfigKey("KIT_SHADOWING_APPROVAL", False, "Job-shadowing visits wait for the host "
+              "department manager's approval (a signed link by e-mail) before invitations go.",
+              _bool),
+    ConfigKey("KIT_REMINDER_HOURS", 24, "Hours before a session when 'flask kit sessions "
+              "remind' sends its reminder.", _positive_int),
+    ConfigKey("KIT_ATTENDANCE_NUDGE_DAYS", 2, "Days after a session when 'flask kit sessions "
+              "nudge' reminds the mentor, once, to mark attendance.", _positive_int),
+    ConfigKey("KIT_MATCH_TARGET_HOURS", 24, "Target hours of a match whose cohort and match set "
+              "none.", _positive_int),
+    ConfigKey("KIT_MATCH_LENGTH_MONTHS", 4, "Length of a match, in months, when it has no "
+              "planned end.", _positive_int),
+    ConfigKey("KIT_STALL_DAYS", 21, "A match with no session held or scheduled for this many "
+              "days is flagged as stalled.", _positive_int),
+    ConfigKey("KIT_IDLE_WARNING_DAYS", 28, "Days without any session after which 'flask kit "
+              "sessions pace' warns the mentor and the newcomer.", _positive_int),
+    ConfigKey("KIT_IDLE_CLOSE_DAYS", 42, "Days without any session after which, both sides "
+              "having been warned, the coordinator is asked whether to close the match.",
+              _positive_int),
     ConfigKey("KIT_DEMO_MODE", False, "Marks the app as a demo: enables the development sign-in "
               "and a banner. Never set it in production.", _bool),
     ConfigKey("KIT_DEV_SIGN_IN", False, "Offer the development sign-in that lists demo personas. "
@@ -199,6 +269,13 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("KIT_NEWCOMER_LINK_MAX_AGE_DAYS", 90, "How many days a newcomer's signed link stays "
               "valid.", _positive_int),
     ConfigKey("KIT_PAGE_SIZE", 25, "Rows per page in long tables.", _positive_int),
+    ConfigKey("KIT_CONNECTOR_MIN_INTRODUCTIONS", 3, "Colleagues a connector introduces a "
+              "newcomer to, at least, at each 30-minute connector meeting.", _positive_int),
+    ConfigKey("KIT_GROUP_MAX_MENTORS", 3, "Mentors who lead one group mentoring event, at most; "
+              "an event has at least two (one when this is 1).", _positive_int),
+    ConfigKey("KIT_GROUP_MAX_NEWCOMERS", 10, "Seats for newcomers at one group mentoring event, "
+              "at most; the default capacity of a new event. Others join its waiting list.",
+              _positive_int),
     ConfigKey("KIT_AUTH_PROVIDERS", (), "Sign-in providers for staff: a list of mappings, each "
               "with 'type' ('ldap', 'oidc' or 'proxy'), 'name', 'title' and the provider's own "
               "settings (see docs/auth.md).", _mapping_list),
@@ -215,6 +292,14 @@ KEYS: tuple[ConfigKey, ...] = (
               "sign-ins are counted.", _positive_int),
     ConfigKey("KIT_CONSENT_VERSION", "2026-1", "Version of the consent text agencies show "
               "newcomers; stored with each referral.", _string),
+    ConfigKey("KIT_CHECKIN_QUESTIONS", (), "Extra questions of the monthly check-in, beside "
+              "satisfaction, what went well and concerns: a list of mappings with 'key', 'text' "
+              "(one string or {'en': ..., 'fr': ...}) and 'kind' ('text' or 'scale' for 1 to "
+              "5).", _checkin_questions),
+    ConfigKey("KIT_RECOGNITION_THRESHOLDS", (10, 24, 50), "Confirmed volunteer hours in a year "
+              "that earn each level of the yearly recognition list.", _thresholds),
+    ConfigKey("KIT_CERTIFICATE_FONT", None, "A Unicode TrueType font for PDF certificates; None "
+              "uses DejaVu Sans (Debian package fonts-dejavu-core).", _optional_string),
     ConfigKey("KIT_REFERRAL_DIGEST", False, "Send coordinators one daily digest of new "
               "referrals ('flask kit referrals digest') instead of one e-mail each.", _bool),
     ConfigKey("KIT_UPLOAD_FOLDER", None, "Folder for résumés, outside static files; None uses "
@@ -230,6 +315,17 @@ KEYS: tuple[ConfigKey, ...] = (
               _positive_int),
     ConfigKey("KIT_MENTOR_MIN_YEARS", 2, "Years in their profession a staff member needs to "
               "volunteer as a mentor.", _positive_int),
+    ConfigKey("KIT_MATCHING_WEIGHTS", {}, "Points each matching criterion is worth at most, "
+              "over the engine's defaults (keys: occupation, teer, industry, language, french, "
+              "goals, location, availability, experience, noc_levels, availability_cap_hours, "
+              "experience_scale_years; see docs/matching.md). {} keeps the defaults.",
+              _matching_weights),
+    ConfigKey("KIT_MATCHING_MIN_SCORE", 0.0, "Smallest score a pair needs to be suggested or "
+              "assigned by batch matching (0 allows every pair the hard rules allow).",
+              _non_negative_number),
+    ConfigKey("KIT_MANAGER_APPROVAL", False, "When True, a volunteer's manager (the directory's "
+              "manager attribute) approves their mentoring time on work hours through a signed "
+              "link, and a volunteer whose manager declined is not matched.", _bool),
     ConfigKey("KIT_CONTENT_SECURITY_POLICY", "default-src 'self'; script-src 'self'; "
               "style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'self'; "
               "object-src 'none'", "Content-Security-Policy sent with every kit page (no "

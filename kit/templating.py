@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, render_template, url_for
 from flask_babel import (
     format_date,
     format_datetime,
@@ -15,6 +15,7 @@ from flask_babel import (
     to_user_timezone,
 )
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from kit.auth.identity import current_identity
 from kit.config import localized
@@ -32,6 +33,7 @@ def init_templating(app: Flask) -> None:
         kit_gettext=template_gettext,
         kit_label=label,
         kit_static=lambda filename: url_for("kit.static", filename=filename),
+        kit_volunteer_card=volunteer_card,
     )
     app.jinja_env.filters.update(
         kit_date=_format_date,
@@ -39,6 +41,32 @@ def init_templating(app: Flask) -> None:
         kit_time=lambda value: format_time(value, "short") if value else "",
         kit_number=_format_number,
     )
+
+
+def volunteer_card(class_: str = "", heading_level: int = 2) -> Markup:
+    """The "Volunteer as a mentor" card for a host's own pages (``{{ kit_volunteer_card() }}``).
+
+    It links to the offer form and, for a signed-in employee, says where their offer stands
+    (none yet, awaiting approval, approved, paused). Nothing for caseworkers and newcomers, nor
+    when the host did not mount the staff pages. ``class_`` adds the host's own card class;
+    ``heading_level`` fits the card's heading into the host page's outline.
+    """
+    if "staff" not in get_state().blueprints:
+        return Markup("")
+    identity = current_identity()
+    state = None
+    if identity is not None:
+        if identity.kind != "staff":
+            return Markup("")
+        from kit.db import db_session
+        from kit.services.volunteers import profile_of
+
+        profile = profile_of(db_session(), identity.id)
+        state = profile.status if profile is not None else "none"
+    # Jinja rendered it with autoescaping on: the HTML is already safe.
+    return Markup(render_template(  # noqa: S704
+        "kit/helpers/volunteer_card.html", _=template_gettext, state=state,
+        program=program_name(), class_=class_, heading_level=min(max(heading_level, 2), 6)))
 
 
 def program_name(locale: str | None = None) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, has_request_context, jsonify, request, url_for
 
 from kit.i18n import current_locale
 from kit.reference.noc import find_unit_groups
@@ -37,3 +40,55 @@ def occupation_search(limit: int = 10) -> Response:
     results = [{"code": noc.code, "title": noc.title(lang)}
                for noc in find_unit_groups(query, lang, limit)]
     return jsonify(query=query, results=results)
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    """The column a table is sorted by and the direction, read from ``?sort=&dir=``."""
+
+    column: str
+    descending: bool = False
+
+    @property
+    def direction(self) -> str:
+        """``asc`` or ``desc``, as the query string says it."""
+        return "desc" if self.descending else "asc"
+
+    def aria(self, column: str) -> str | None:
+        """The ``aria-sort`` of a column's header: only the sorted column has one."""
+        if column != self.column:
+            return None
+        return "descending" if self.descending else "ascending"
+
+    def link_args(self, column: str) -> dict[str, str]:
+        """Query arguments of a header's link: the sorted column flips, another starts asc."""
+        flip = column == self.column and not self.descending
+        return {"sort": column, "dir": "desc" if flip else "asc"}
+
+
+def sort_order(allowed: Sequence[str], default: str, *, descending: bool = False,
+               aliases: Mapping[str, tuple[str, bool]] | None = None) -> SortOrder:
+    """The table order the reader asked for with ``?sort=<column>&dir=asc|desc``.
+
+    Only columns in ``allowed`` are honoured (the value picks an ORDER BY from a fixed map,
+    never SQL text); anything else gives ``default`` in its default direction. ``aliases``
+    map older values of ``sort`` (such as ``newest``) to a column and a direction.
+    """
+    column = request.args.get("sort", "")
+    if aliases and column in aliases:
+        return SortOrder(*aliases[column])
+    if column not in allowed:
+        return SortOrder(default, descending)
+    direction = request.args.get("dir", "")
+    return SortOrder(column, direction == "desc" if direction in ("asc", "desc") else False)
+
+
+def keep_sort(endpoint: str, values: dict[str, Any]) -> None:
+    """``url_defaults`` hook: the pager's links to the same table keep its ``sort`` and ``dir``.
+
+    Register it on a blueprint with ``bp.url_defaults(keep_sort)``.
+    """
+    if "page" in values and has_request_context() and endpoint == request.endpoint:
+        for name in ("sort", "dir"):
+            if request.args.get(name):
+                values.setdefault(name, request.args[name])

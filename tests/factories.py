@@ -147,3 +147,24 @@ class Factory:
         fields.setdefault("category", "preparation")
         return self._add(HoursEntry(staff_id=staff.id, match_id=match.id if match else None,
                                     hours=Decimal(hours), status=status, **fields))
+
+    def cohort(self, name: str = "Fall 2027", weeks: int = 17, **fields: Any) -> Any:
+        """A program cycle starting today (``weeks`` long, 24 target hours)."""
+        from kit.models import Cohort
+
+        fields.setdefault("starts_on", date.today())
+        fields.setdefault("ends_on", date.today() + timedelta(weeks=weeks))
+        return self._add(Cohort(name=name, **fields))
+
+    def accepted_newcomer(self, given_name: str = "Amara", cohort: Any = None,
+                          languages: tuple[str, ...] = ("en",), **fields: Any) -> Newcomer:
+        """A newcomer whose referral is accepted (of ``cohort``), ready to be matched."""
+        from kit.models import NewcomerLanguage
+
+        fields.setdefault("target_noc_code", self.occupation().code)
+        newcomer = self.newcomer(given_name, **fields)
+        for code in languages:
+            self._add(NewcomerLanguage(newcomer_id=newcomer.id, language=code))
+        self.referral(newcomer, status="accepted",
+                      cohort_id=cohort.id if cohort is not None else None)
+        return newcomer

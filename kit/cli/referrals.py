@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from kit.services.referral_notices import mail_context, send_digest
+from kit.services.mail_compose import mail_context
+from kit.services.referral_notices import send_digest
 from kit.state import get_state
 
 

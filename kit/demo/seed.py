@@ -38,6 +38,7 @@ from kit.models import (
     VolunteerProfile,
 )
 from kit.models.base import utcnow
+from kit.scheduling.times import add_months
 from kit.services.occupations import load_occupations
 
 DEFAULT_SEED = 2027
@@ -126,22 +127,18 @@ def cohort_name(starts_on: date) -> str:
     return f"{season} {starts_on.year}"
 
 
-def _add_months(day: date, months: int) -> date:
-    total = day.year * 12 + day.month - 1 + months
-    return day.replace(year=total // 12, month=total % 12 + 1)
-
 
 def _cohorts(session: Session, today: date) -> dict[str, Cohort]:
     # The current cohort started about six weeks ago, so it has history and a future;
     # the previous one ended months ago, so its outcomes have been followed up.
     starts = (today - timedelta(days=42)).replace(day=1)
-    past_starts = _add_months(starts, -8)
+    past_starts = add_months(starts, -8)
     cohorts = {
         "past": Cohort(name=cohort_name(past_starts), starts_on=past_starts,
-                       ends_on=_add_months(past_starts, COHORT_MONTHS) - timedelta(days=1),
+                       ends_on=add_months(past_starts, COHORT_MONTHS) - timedelta(days=1),
                        target_hours=Decimal(24), is_open=False),
         "current": Cohort(name=cohort_name(starts), starts_on=starts,
-                          ends_on=_add_months(starts, COHORT_MONTHS) - timedelta(days=1),
+                          ends_on=add_months(starts, COHORT_MONTHS) - timedelta(days=1),
                           target_hours=Decimal(24), is_open=True),
     }
     session.add_all(cohorts.values())

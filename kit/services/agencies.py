@@ -31,21 +31,33 @@ class AgencyRow:
     referrals: int
 
 
-def list_agencies(db: Session) -> list[AgencyRow]:
-    """Every agency with its caseworker, key and referral counts (three grouped subqueries)."""
+#: Columns the agencies' list can be sorted by (kit.web.sort_order's allow-list).
+AGENCY_SORTS = ("name", "region", "caseworkers", "keys", "referrals")
+
+
+def list_agencies(db: Session, *, sort: str = "name",
+                  descending: bool = False) -> list[AgencyRow]:
+    """Every agency with its caseworker, key and referral counts (three grouped subqueries).
+
+    By name by default; ``sort`` is one of :data:`AGENCY_SORTS`.
+    """
     users = (select(AgencyUser.agency_id, func.count().label("n"))
              .group_by(AgencyUser.agency_id).subquery())
     keys = (select(AgencyApiKey.agency_id, func.count().label("n"))
             .where(AgencyApiKey.revoked_at.is_(None)).group_by(AgencyApiKey.agency_id).subquery())
     referrals = (select(Referral.agency_id, func.count().label("n"))
                  .group_by(Referral.agency_id).subquery())
+    counts = {"caseworkers": func.coalesce(users.c.n, 0), "keys": func.coalesce(keys.c.n, 0),
+              "referrals": func.coalesce(referrals.c.n, 0)}
+    column = counts.get(sort, Agency.region if sort == "region" else Agency.name)
     rows = db.execute(
-        select(Agency, func.coalesce(users.c.n, 0), func.coalesce(keys.c.n, 0),
-               func.coalesce(referrals.c.n, 0))
+        select(Agency, counts["caseworkers"], counts["keys"], counts["referrals"])
         .outerjoin(users, users.c.agency_id == Agency.id)
         .outerjoin(keys, keys.c.agency_id == Agency.id)
         .outerjoin(referrals, referrals.c.agency_id == Agency.id)
-        .order_by(Agency.name)
+        # Empty values last in either direction, on SQLite as on PostgreSQL.
+        .order_by((column.desc() if descending else column.asc()).nulls_last(), Agency.name,
+                  Agency.id)
     ).all()
     return [AgencyRow(a.id, a.name, a.region, a.is_active, u, k, r) for a, u, k, r in rows]
 

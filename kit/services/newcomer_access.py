@@ -32,8 +32,16 @@ class NewcomerRow:
     last_link_at: datetime | None
 
 
-def list_newcomers(db: Session, page: int, page_size: int) -> tuple[list[NewcomerRow], int]:
-    """Newcomers by name with their latest referral and open links; returns (rows, pages)."""
+#: Columns the newcomers' list can be sorted by (kit.web.sort_order's allow-list).
+NEWCOMER_SORTS = ("name", "agency", "referral", "link")
+
+
+def list_newcomers(db: Session, page: int, page_size: int, *, sort: str = "name",
+                   descending: bool = False) -> tuple[list[NewcomerRow], int]:
+    """Newcomers with their latest referral and open links; returns (rows, pages).
+
+    By name by default; ``sort`` is one of :data:`NEWCOMER_SORTS`.
+    """
     now = utcnow()
     latest = (select(Referral.newcomer_id, func.max(Referral.id).label("referral_id"))
               .group_by(Referral.newcomer_id).subquery())
@@ -54,7 +62,10 @@ def list_newcomers(db: Session, page: int, page_size: int) -> tuple[list[Newcome
         .outerjoin(Agency, Agency.id == Referral.agency_id)
         .outerjoin(links, links.c.newcomer_id == Newcomer.id)
         .where(Newcomer.erased_at.is_(None))
-        .order_by(Newcomer.given_name, Newcomer.family_name, Newcomer.id)
+        # Empty values (no referral, no link) last in either direction, on every database.
+        .order_by(*[(column.desc() if descending else column.asc()).nulls_last() for column in {
+            "agency": (Agency.name,), "referral": (Referral.status,), "link": (links.c.last,),
+        }.get(sort, (Newcomer.given_name, Newcomer.family_name))], Newcomer.id)
         .limit(page_size).offset((page - 1) * page_size)
     ).all()
     return [NewcomerRow(n.id, n.display_name, n.email, agency, status, open_links, last)

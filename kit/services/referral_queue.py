@@ -20,7 +20,13 @@ from kit.services.referrals import find_duplicates
 
 #: Statuses a coordinator can filter the queue by ("all" shows every one of them).
 QUEUE_STATUSES = tuple(status for status in REFERRAL_STATUSES if status != "draft")
-SORTS = ("oldest", "newest")
+#: Columns the queue can be sorted by, each an ORDER BY of its own (never text from a request).
+SORTS = {
+    "newcomer": (Newcomer.given_name, Newcomer.family_name),
+    "agency": (Agency.name,),
+    "submitted": (Referral.submitted_at,),
+    "status": (Referral.status,),
+}
 
 
 @dataclass(frozen=True)
@@ -53,29 +59,35 @@ def _visible() -> list[object]:
 
 
 def referral_queue(db: Session, *, status: str = "submitted", agency_id: int | None = None,
-                   sort: str = "oldest", page: int = 1, page_size: int = 25) -> QueuePage:
-    """Referrals with ``status`` ('all' for any) from one agency or all, by submission date.
+                   sort: str = "submitted", descending: bool = False, page: int = 1,
+                   page_size: int = 25) -> QueuePage:
+    """Referrals with ``status`` ('all' for any) from one agency or all, one page of them.
 
+    ``sort`` is a key of :data:`SORTS` (``oldest``/``newest`` still mean by submission date).
     The oldest come first by default: a queue is worked through in the order it filled.
     """
+    if sort in ("oldest", "newest"):
+        sort, descending = "submitted", sort == "newest"
     later = aliased(Referral)
     conditions = _visible()
     if status != "all":
         conditions.append(Referral.status == status)
     if agency_id is not None:
         conditions.append(Referral.agency_id == agency_id)
-    base = select(Referral).join(Newcomer, Newcomer.id == Referral.newcomer_id).where(*conditions)
+    base = (select(Referral).join(Newcomer, Newcomer.id == Referral.newcomer_id)
+            .join(Agency, Agency.id == Referral.agency_id).where(*conditions))
     total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
-    order = Referral.submitted_at.desc() if sort == "newest" else Referral.submitted_at.asc()
+    columns = SORTS.get(sort, SORTS["submitted"])
+    order = [column.desc() if descending else column.asc() for column in columns]
     # A later referral points at the earlier one; both sides carry the badge.
     flagged = exists().where(later.duplicate_of_id == Referral.id)
     rows = db.execute(
         base.add_columns(flagged)
         .options(selectinload(Referral.newcomer), selectinload(Referral.agency),
                  selectinload(Referral.eligibility_results))
-        .order_by(order, Referral.id).limit(page_size).offset((page - 1) * page_size)
+        .order_by(*order, Referral.id).limit(page_size).offset((page - 1) * page_size)
     ).all()
     return QueuePage(
         [QueueRow(r.id, r.newcomer_id, r.newcomer.display_name, r.agency.name, r.status,

@@ -38,6 +38,16 @@ OPEN_MATCH_STATUSES = ("proposed", "mentor_accepted", "active")
 STATUS_ORDER = {"pending": 0, "approved": 1, "paused": 2, "withdrawn": 3}
 
 
+def _volunteer_order(sort: str, descending: bool) -> list[Any]:
+    columns = {
+        "name": (StaffMember.display_name,),
+        "profession": (VolunteerProfile.noc_code,),
+        "years": (VolunteerProfile.years_experience,),
+        "capacity": (VolunteerProfile.capacity,),
+    }.get(sort, (case(STATUS_ORDER, value=VolunteerProfile.status, else_=9),))
+    return [column.desc() if descending else column.asc() for column in columns]
+
+
 class VolunteerError(Exception):
     """A change the offer's state does not allow; ``code`` is translated by the pages."""
 
@@ -240,8 +250,17 @@ def pause_volunteer(db: Session, actor: Actor, volunteer_id: int) -> VolunteerPr
     return profile
 
 
-def list_volunteers(db: Session, page: int, page_size: int) -> tuple[list[VolunteerRow], int]:
-    """Volunteers, those awaiting approval first, one page at a time; and the page count."""
+#: Columns the volunteers' list can be sorted by (kit.web.sort_order's allow-list).
+VOLUNTEER_SORTS = ("name", "status", "profession", "years", "capacity")
+
+
+def list_volunteers(db: Session, page: int, page_size: int, *, sort: str = "status",
+                    descending: bool = False) -> tuple[list[VolunteerRow], int]:
+    """Volunteers, one page at a time, and the page count.
+
+    By status by default (those awaiting approval first, then by offer date); ``sort`` is one
+    of :data:`VOLUNTEER_SORTS`.
+    """
     total = db.scalar(select(func.count()).select_from(VolunteerProfile)) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
@@ -252,8 +271,8 @@ def list_volunteers(db: Session, page: int, page_size: int) -> tuple[list[Volunt
                VolunteerProfile.id.in_(repeat).label("repeat"))
         .join(StaffMember, StaffMember.id == VolunteerProfile.staff_id)
         .join(Occupation, Occupation.code == VolunteerProfile.noc_code)
-        .order_by(case(STATUS_ORDER, value=VolunteerProfile.status, else_=9),
-                  VolunteerProfile.created_at, VolunteerProfile.id)
+        .order_by(*_volunteer_order(sort, descending), VolunteerProfile.created_at,
+                  VolunteerProfile.id)
         .limit(page_size).offset((page - 1) * page_size)
     ).all()
     ids = [profile.id for profile, *_ in rows]

@@ -9,13 +9,21 @@ from kit.auth.identity import actor_of
 from kit.auth.messages import account_message
 from kit.auth.permissions import requires, signed_in
 from kit.blueprints.admin import eligibility
+from kit.blueprints.admin import session_types as session_type_pages
 from kit.blueprints.admin.forms import AgencyForm, ApiKeyForm, ButtonForm, InviteForm
 from kit.config import localized
 from kit.db import db_session
 from kit.i18n import gettext as _
-from kit.services.agencies import agency_detail, create_agency, list_agencies, send_invitation
+from kit.services.agencies import (
+    AGENCY_SORTS,
+    agency_detail,
+    create_agency,
+    list_agencies,
+    send_invitation,
+)
 from kit.services.agency_accounts import AccountError, IssuedKey, create_api_key, revoke_api_key
 from kit.state import get_state
+from kit.web import sort_order
 
 
 def create_blueprint() -> Blueprint:
@@ -28,6 +36,7 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule("/agencies/<int:agency_id>/keys/<int:key_id>/revoke", "revoke_key",
                     revoke_key, methods=["POST"])
     eligibility.register(bp)
+    session_type_pages.register(bp)
     return bp
 
 
@@ -47,7 +56,9 @@ def agencies() -> Response | tuple[str, int]:
                     agency=created.name), "info")
             return redirect(url_for("kit_admin.agency", agency_id=created.id))
     status = 400 if form.errors else 200
-    return render_template("kit/admin/agencies.html", rows=list_agencies(db), form=form), status
+    order = sort_order(AGENCY_SORTS, "name")
+    rows = list_agencies(db, sort=order.column, descending=order.descending)
+    return render_template("kit/admin/agencies.html", rows=rows, form=form, order=order), status
 
 
 def _agency_page(agency_id: int, *, invite_form: InviteForm | None = None,

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template
 from kit.auth.identity import actor_of
 from kit.auth.permissions import requires, signed_in
 from kit.blueprints.agency import files, referrals
+from kit.blueprints.agency import outcomes as outcome_pages
 from kit.db import db_session
 from kit.services.audit import record_views
 from kit.services.dashboards import agency_dashboard
@@ -20,6 +21,7 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule("/", "home", home)
     referrals.register(bp)
     files.register(bp)
+    outcome_pages.register(bp)
     return bp
 
 

@@ -32,13 +32,15 @@ from kit.schemas.referral import IMMIGRATION_LABELS
 from kit.services.audit import record_view, record_views
 from kit.services.documents import DocumentError, open_document
 from kit.services.referral_notices import notify_decision
-from kit.services.referral_queue import queue_agencies, referral_file, referral_queue
+from kit.services.referral_queue import SORTS, queue_agencies, referral_file, referral_queue
 from kit.services.referrals import ReferralError, decide_referral
 from kit.state import get_state
-from kit.web import page_number
+from kit.web import page_number, sort_order
 
 QUEUE_ENDPOINT = "kit_coordinator.referrals"
-FILTERS = ("status", "agency", "sort")
+FILTERS = ("status", "agency", "sort", "dir")
+#: Older links said ?sort=oldest or ?sort=newest: they keep working.
+SORT_ALIASES = {"oldest": ("submitted", False), "newest": ("submitted", True)}
 
 
 def register(bp: Blueprint) -> None:
@@ -64,14 +66,16 @@ def referrals() -> str:
     db = db_session()
     form = QueueFilterForm(queue_agencies(db), formdata=request.args)
     agency = form.value("agency")
+    order = sort_order(tuple(SORTS), "submitted", aliases=SORT_ALIASES)
     queue = referral_queue(db, status=form.value("status"),
-                           agency_id=int(agency) if agency else None, sort=form.value("sort"),
-                           page=page_number(), page_size=get_state().config["KIT_PAGE_SIZE"])
-    filters = {name: form.value(name) for name in FILTERS}
+                           agency_id=int(agency) if agency else None, sort=order.column,
+                           descending=order.descending, page=page_number(),
+                           page_size=get_state().config["KIT_PAGE_SIZE"])
+    filters = {"status": form.value("status"), "agency": form.value("agency") or None}
     record_views(db, actor_of(signed_in()), (row.newcomer_id for row in queue.rows), "list")
     db.commit()
     return render_template("kit/coordinator/referral_queue.html", queue=queue, form=form,
-                           filters=filters)
+                           filters=filters, order=order)
 
 
 def _language_name(code: str, locale: str) -> str:

@@ -15,7 +15,14 @@ from werkzeug.wrappers import Response
 
 from kit.auth.identity import actor_of
 from kit.auth.permissions import requires, signed_in
+from kit.blueprints.coordinator import checkins as checkin_pages
+from kit.blueprints.coordinator import connectors as connector_pages
+from kit.blueprints.coordinator import hours as hours_pages
+from kit.blueprints.coordinator import matching as matching_pages
+from kit.blueprints.coordinator import outcomes as outcome_pages
+from kit.blueprints.coordinator import pace as pace_pages
 from kit.blueprints.coordinator import privacy, referrals, volunteers
+from kit.blueprints.coordinator import recognition as recognition_pages
 from kit.blueprints.coordinator.forms import ButtonForm
 from kit.config import localized
 from kit.db import db_session
@@ -23,12 +30,13 @@ from kit.i18n import gettext as _
 from kit.services.audit import record_views
 from kit.services.dashboards import coordinator_dashboard
 from kit.services.newcomer_access import (
+    NEWCOMER_SORTS,
     list_newcomers,
     revoke_newcomer_links,
     send_newcomer_link,
 )
 from kit.state import get_state
-from kit.web import page_number
+from kit.web import page_number, sort_order
 
 
 def create_blueprint() -> Blueprint:
@@ -43,6 +51,13 @@ def create_blueprint() -> Blueprint:
     referrals.register(bp)
     privacy.register(bp)
     volunteers.register(bp)
+    matching_pages.register(bp)
+    hours_pages.register(bp)
+    checkin_pages.register(bp)
+    connector_pages.register(bp)
+    outcome_pages.register(bp)
+    recognition_pages.register(bp)
+    pace_pages.register(bp)
     return bp
 
 
@@ -61,11 +76,13 @@ def home() -> str:
 def newcomers() -> str:
     """Every newcomer with their agency, referral status and personal links."""
     db = db_session()
-    rows, pages = list_newcomers(db, page_number(), get_state().config["KIT_PAGE_SIZE"])
+    order = sort_order(NEWCOMER_SORTS, "name")
+    rows, pages = list_newcomers(db, page_number(), get_state().config["KIT_PAGE_SIZE"],
+                                 sort=order.column, descending=order.descending)
     record_views(db, actor_of(signed_in()), (row.id for row in rows), "list")
     db.commit()
     return render_template("kit/coordinator/newcomers.html", rows=rows, pages=pages,
-                           page=min(page_number(), pages), button=ButtonForm())
+                           page=min(page_number(), pages), button=ButtonForm(), order=order)
 
 
 @requires("coordinator")

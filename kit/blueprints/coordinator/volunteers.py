@@ -11,13 +11,14 @@ from kit.blueprints.coordinator.forms import ButtonForm
 from kit.db import db_session
 from kit.i18n import gettext as _
 from kit.services.volunteers import (
+    VOLUNTEER_SORTS,
     VolunteerError,
     approve_volunteer,
     list_volunteers,
     pause_volunteer,
 )
 from kit.state import get_state
-from kit.web import page_number
+from kit.web import keep_sort, page_number, sort_order
 
 
 def register(bp: Blueprint) -> None:
@@ -27,15 +28,19 @@ def register(bp: Blueprint) -> None:
                     methods=["POST"])
     bp.add_url_rule("/volunteers/<int:volunteer_id>/pause", "pause_volunteer", pause,
                     methods=["POST"])
+    # The pager's links of the coordinator's sortable lists keep their order.
+    bp.url_defaults(keep_sort)
 
 
 @requires("coordinator")
 def volunteers() -> str:
     """Every volunteer, those awaiting approval first, with what matters for matching."""
+    order = sort_order(VOLUNTEER_SORTS, "status")
     rows, pages = list_volunteers(db_session(), page_number(),
-                                  get_state().config["KIT_PAGE_SIZE"])
+                                  get_state().config["KIT_PAGE_SIZE"], sort=order.column,
+                                  descending=order.descending)
     return render_template("kit/coordinator/volunteers.html", rows=rows, pages=pages,
-                           page=min(page_number(), pages), button=ButtonForm())
+                           page=min(page_number(), pages), button=ButtonForm(), order=order)
 
 
 def _change(volunteer_id: int, approve_it: bool) -> Response:

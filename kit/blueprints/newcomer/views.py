@@ -8,6 +8,12 @@ from werkzeug.wrappers import Response
 from kit.auth.identity import sign_in
 from kit.auth.newcomer_links import open_link
 from kit.auth.permissions import public, requires, signed_in
+from kit.blueprints.newcomer import checkins as checkin_pages
+from kit.blueprints.newcomer import group_events as group_event_pages
+from kit.blueprints.newcomer import hours as hours_pages
+from kit.blueprints.newcomer import matches as match_pages
+from kit.blueprints.newcomer import outcomes as outcome_pages
+from kit.blueprints.newcomer import sessions as session_pages
 from kit.db import db_session
 from kit.services.dashboards import newcomer_dashboard
 
@@ -17,6 +23,12 @@ def create_blueprint() -> Blueprint:
     bp = Blueprint("kit_newcomer", __name__)
     bp.add_url_rule("/", "home", home)
     bp.add_url_rule("/link/<token>", "open_link", open_link_view)
+    match_pages.register(bp)
+    hours_pages.register(bp)
+    checkin_pages.register(bp)
+    group_event_pages.register(bp)
+    outcome_pages.register(bp)
+    session_pages.register(bp)
     return bp
 
 

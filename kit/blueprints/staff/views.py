@@ -5,6 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from kit.auth.permissions import requires, signed_in
+from kit.blueprints.staff import calendar as calendar_pages
+from kit.blueprints.staff import checkins as checkin_pages
+from kit.blueprints.staff import connector as connector_pages
+from kit.blueprints.staff import group_events as group_event_pages
+from kit.blueprints.staff import hours as hours_pages
+from kit.blueprints.staff import matches as match_pages
+from kit.blueprints.staff import sessions as session_pages
 from kit.blueprints.staff import volunteer
 from kit.db import db_session
 from kit.services.dashboards import staff_dashboard
@@ -15,6 +22,13 @@ def create_blueprint() -> Blueprint:
     bp = Blueprint("kit_staff", __name__)
     bp.add_url_rule("/", "home", home)
     volunteer.register(bp)
+    match_pages.register(bp)
+    session_pages.register(bp)
+    calendar_pages.register(bp)
+    hours_pages.register(bp)
+    checkin_pages.register(bp)
+    connector_pages.register(bp)
+    group_event_pages.register(bp)
     return bp
 
 

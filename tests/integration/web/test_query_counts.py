@@ -27,9 +27,27 @@ from factories import Factory
 from kit import get_state
 from kit.auth.newcomer_links import issue_link
 from kit.auth.permissions import PERMISSION_ATTRIBUTE, ROLES
-from kit.models import Base, CheckIn, NewcomerLink
+from kit.models import (
+    Base,
+    CheckIn,
+    HoursEntry,
+    Match,
+    MatchPairRule,
+    MatchStatusChange,
+    MentoringSession,
+    NewcomerLink,
+    Outcome,
+)
+from kit.models.base import utcnow
 from kit.services.agency_accounts import create_api_key
 from kit.services.audit import Actor
+from kit.services.connectors import (
+    Colleague,
+    record_introductions,
+    schedule_connector_meeting,
+    schedule_introduction,
+)
+from kit.services.group_events import create_event, register
 from kit.services.referrals import Consent, create_referral, decide_referral, update_referral
 from servers.pytest_plugin import selected_db
 
@@ -38,7 +56,10 @@ PAGE_SIZE = 10  # the large program's target agency has more referrals than one 
 MAX_QUERIES = 40
 #: Pages that send a file rather than show a page.
 DOWNLOADS = frozenset({"kit_agency.resume", "kit_coordinator.referral_resume",
-                       "kit_coordinator.privacy_export"})
+                       "kit_coordinator.privacy_export",
+                       # Hours, check-ins, outcomes and recognition: certificates and a CSV.
+                       "kit_staff.certificate", "kit_newcomer.certificate",
+                       "kit_coordinator.recognition_csv"})
 #: Pages that need a query to show anything.
 QUERIES = {"kit_agency.occupations": "?q=engineer", "kit_api.occupations": "?q=engineer"}
 
@@ -181,14 +202,86 @@ def _build(app: Flask, scale: int) -> Program:
         make.volunteer(make.staff(f"Applicant {i}"), status="pending")
         gone = make.staff(f"Former employee {i}", is_active=False)
         make.match(make.volunteer(gone), make.newcomer(f"Left behind {i}"))
+    # Follow-up: the mentor's open check-ins; completed matches with outcomes and concerns.
+    for match_id in db.scalars(select(Match.id).where(Match.volunteer_id == mentor.id)):
+        db.add(CheckIn(match_id=match_id, respondent="mentor",
+                       period_start=date.today().replace(day=1)))
+    for i in range(2 * scale):
+        past = make.match(make.volunteer(make.staff(f"Past mentor {i}")), newcomer,
+                          status="closed", close_reason="completed",
+                          closed_at=utcnow() - timedelta(days=200))
+        make.hours(past.volunteer.staff, past, worked_on=date.today() - timedelta(days=250))
+        db.add(Outcome(newcomer_id=newcomer.id, match_id=past.id, interval="close",
+                       status="employed_in_field", employed_since=date.today(),
+                       noc_code="21300", actor_kind="system"))
+        db.add(CheckIn(match_id=past.id, respondent="newcomer", satisfaction=2,
+                       period_start=date.today().replace(day=1), concerns=f"Worry {i}",
+                       has_concern=True, answered_at=utcnow()))
+    # Matching: a cohort to match with pins and exclusions, proposals on both sides, history.
+    cohort = make.cohort("Fall 2027")
+    for i in range(2 * scale):
+        waiting = make.accepted_newcomer(f"Cohort newcomer {i}", cohort, languages=("en", "fr"))
+        helper = make.volunteer(make.staff(f"Cohort mentor {i}"), capacity=2)
+        db.add(MatchPairRule(volunteer_id=helper.id, newcomer_id=waiting.id,
+                             kind="pin" if i % 2 else "exclude", cohort_id=cohort.id))
+    proposal = make.match(mentor, make.newcomer("Proposed mentee"), status="proposed",
+                          cohort_id=cohort.id)
+    for i in range(2 * scale):
+        db.add(MatchStatusChange(match_id=proposal.id, to_status="proposed", actor_kind="staff",
+                                 staff_id=coordinators[i % scale].id, note=f"Step {i}"))
+    make.match(make.volunteer(make.staff("Accepting mentor")), newcomer, status="mentor_accepted")
+    program.ids.update({"cohort_id": cohort.id, "match_id": proposal.id})
+    # Connector format and group mentoring: the mentor hosts a chain of the newcomer, is
+    # introduced to other newcomers, and leads group events many newcomers registered for.
+    mentor.offers_connector = mentor.offers_group = True
+    other = make.volunteer(make.staff("Other connector"), offers_connector=True,
+                           offers_group=True)
+    boss, host = Actor("staff", coordinators[0].id), Actor("staff", mentor.staff_id)
+    start = utcnow().replace(microsecond=0)
+    meeting = schedule_connector_meeting(db, boss, connector_id=mentor.staff_id,
+                                         newcomer_id=newcomer.id,
+                                         starts_at=start - timedelta(days=60))
+    colleagues = [make.staff(f"Colleague {i}") for i in range(3 * scale)]
+    made = record_introductions(db, host, meeting.id,
+                                [Colleague(staff_id=c.id) for c in colleagues])
+    for i in range(scale):
+        follow_up = schedule_introduction(db, Actor("staff", colleagues[i].id), made[i].id,
+                                          starts_at=start - timedelta(days=59, hours=i))
+        record_introductions(db, Actor("staff", colleagues[i].id), follow_up.id, [
+            Colleague(name=f"Partner {i}-{j}", email=f"p{i}{j}@partner.example")
+            for j in range(3)])
+        connected = make.newcomer(f"Connected {i}")
+        introduced = schedule_connector_meeting(db, boss, connector_id=other.staff_id,
+                                                newcomer_id=connected.id,
+                                                starts_at=start - timedelta(days=70, hours=i))
+        record_introductions(db, Actor("staff", other.staff_id), introduced.id, [
+            Colleague(staff_id=mentor.staff_id), *(Colleague(staff_id=c.id)
+                                                   for c in colleagues[:2])])
+    events = [create_event(db, boss, title=f"Group {days}", starts_at=start + timedelta(days=days),
+                           ends_at=start + timedelta(days=days, hours=2), capacity=2,
+                           mentor_ids=[mentor.staff_id, other.staff_id]) for days in (80, 90)]
+    for group in events:
+        for person in [newcomer] + [make.newcomer(f"Group member {i}") for i in range(3 * scale)]:
+            register(db, Actor("newcomer", person.id), group.id, person.id)
+    events[1].starts_at -= timedelta(days=200)  # held: its page offers attendance
+    events[1].ends_at -= timedelta(days=200)
+    program.ids.update({"meeting_id": meeting.id, "event_id": events[1].id})
     for _ in range(scale):
         issue_link(db, app.secret_key, newcomer.id, max_age_days=30)
     db.commit()
     link_id = db.scalar(select(NewcomerLink.id).where(NewcomerLink.newcomer_id == newcomer.id)
                         .order_by(NewcomerLink.id))
-    program.ids = {"referral_id": target.id, "agency_id": agency.id,
+    # Hours: an entry of the mentor that can still be changed (the edit page).
+    program.ids["entry_id"] = db.scalar(select(HoursEntry.id).where(
+        HoursEntry.staff_id == mentor.staff_id, HoursEntry.status == "pending")
+        .order_by(HoursEntry.id))
+    # Sessions: one of the mentor's sessions to come (its page and its edit form).
+    program.ids["session_id"] = db.scalar(select(MentoringSession.id).where(
+        MentoringSession.organizer_id == mentor.staff_id, MentoringSession.match_id.is_not(None),
+        MentoringSession.starts_at > utcnow()).order_by(MentoringSession.id))
+    program.ids.update({"referral_id": target.id, "agency_id": agency.id,
                    "newcomer_id": newcomer.id, "staff_id": mentor.staff_id,
-                   "volunteer_id": mentor.id}
+                   "volunteer_id": mentor.id})
     program.people = {
         "staff": ("staff", mentor.staff_id, None),
         "coordinator": ("staff", coordinators[0].id, None),
