@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import CASEWORKER_PASSWORD, LiveServer
 from flask import Flask
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from e2e.e2e_support import CASEWORKER_PASSWORD, LiveServer
 from servers.pytest_plugin import in_ci, selected_db
 
 E2E = Path(__file__).resolve().parent

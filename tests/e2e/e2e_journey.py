@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from e2e_support import CASEWORKER_PASSWORD, DIRECTORY_FORM, DIRECTORY_PASSWORD, Journey
 from sqlalchemy import select
 
+from e2e.e2e_support import CASEWORKER_PASSWORD, DIRECTORY_FORM, DIRECTORY_PASSWORD, Journey
 from kit.models import Referral, StaffMember, VolunteerProfile
 
 #: The newcomer each journey refers: invented people, one per language.

@@ -10,9 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel.numbers import format_decimal
-from e2e_journey import NEWCOMERS, step
-from e2e_support import Journey
 from sqlalchemy import select
+
+from e2e.e2e_journey import NEWCOMERS, step
+from e2e.e2e_support import Journey
 
 # -- 5. The coordinator matches them --------------------------------------------------------
 

@@ -9,10 +9,11 @@ tests/e2e/screenshots/<lang>/ and checked with axe-core (WCAG 2.1 AA).
 
 from __future__ import annotations
 
-import e2e_journey_later  # noqa: F401 - appends the later steps, in order, to STEPS
 import pytest
-from e2e_journey import STEPS
-from e2e_support import Journey
+
+import e2e.e2e_journey_later  # noqa: F401 - appends the later steps, in order, to STEPS
+from e2e.e2e_journey import STEPS
+from e2e.e2e_support import Journey
 
 #: The steps every version of the kit must run; the others run when their pages exist.
 CORE_STEPS = 4

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from e2e_support import CASEWORKER_PASSWORD, DIRECTORY_FORM, DIRECTORY_PASSWORD, axe_violations
 from sqlalchemy import select
 
+from e2e.e2e_support import CASEWORKER_PASSWORD, DIRECTORY_FORM, DIRECTORY_PASSWORD, axe_violations
 from kit.models import Referral, StaffMember, VolunteerProfile
 
 MAX_TABS = 250
