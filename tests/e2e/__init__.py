@@ -1,0 +1,1 @@
+"""Browser tests: the whole journey in headless Chromium (see conftest.py)."""
