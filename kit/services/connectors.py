@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from kit.i18n import gettext
 from kit.mail import parse_mailbox
@@ -38,6 +38,7 @@ from kit.services.invitations import send_invitations
 from kit.services.mail_compose import mail_context, mail_link, render_mail
 from kit.services.outbox import enqueue
 from kit.services.session_conflicts import lock_and_check
+from kit.services.session_lists import session_of_type
 from kit.state import get_state
 
 CONNECTOR_TYPE = "connector_meeting"
@@ -149,12 +150,7 @@ def schedule_connector_meeting(db: Session, actor: Actor, *, connector_id: int,
 
 def load_meeting(db: Session, session_id: int) -> MentoringSession:
     """A connector meeting with its attendees; ConnectorError ``not_found`` otherwise."""
-    session = db.scalar(
-        select(MentoringSession).join(SessionType)
-        .where(MentoringSession.id == session_id, SessionType.code == CONNECTOR_TYPE)
-        .options(selectinload(MentoringSession.attendees).joinedload(SessionAttendee.staff),
-                 selectinload(MentoringSession.attendees).joinedload(SessionAttendee.newcomer),
-                 joinedload(MentoringSession.organizer)))
+    session = session_of_type(db, session_id, CONNECTOR_TYPE)
     if session is None:
         raise ConnectorError("not_found")
     return session

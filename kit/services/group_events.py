@@ -20,7 +20,7 @@ from datetime import datetime
 
 from flask_babel import force_locale
 from sqlalchemy import case, delete, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from kit.i18n import gettext
 from kit.models import (
@@ -39,6 +39,7 @@ from kit.services.invitations import send_invitations
 from kit.services.mail_compose import mail_context, mail_link, render_mail
 from kit.services.outbox import enqueue
 from kit.services.session_conflicts import SessionConflict, lock_and_check
+from kit.services.session_lists import session_of_type
 from kit.state import get_state
 
 GROUP_TYPE = "group_event"
@@ -159,12 +160,7 @@ def _load(db: Session, session_id: int, *, lock: bool = False) -> MentoringSessi
 
 def roster(db: Session, session_id: int) -> Roster:
     """The event with its mentors, seated newcomers and waiting list (first to wait first)."""
-    session = db.scalar(
-        select(MentoringSession).join(SessionType)
-        .where(MentoringSession.id == session_id, SessionType.code == GROUP_TYPE)
-        .options(selectinload(MentoringSession.attendees).joinedload(SessionAttendee.staff),
-                 selectinload(MentoringSession.attendees).joinedload(SessionAttendee.newcomer),
-                 joinedload(MentoringSession.organizer)))
+    session = session_of_type(db, session_id, GROUP_TYPE)
     if session is None:
         raise GroupEventError("not_found")
     people = session.attendees  # ordered by id: the order of registration

@@ -25,6 +25,7 @@ from kit.i18n import lazy_gettext as _l
 from kit.models import HoursEntry, HoursRevision, Match, StaffMember, VolunteerProfile
 from kit.models.base import utcnow
 from kit.services.audit import Actor, record
+from kit.services.errors import FieldError
 
 #: Categories a mentor may log by hand ("session" entries come from attended sessions).
 MANUAL_CATEGORIES = ("preparation", "correspondence", "event", "other")
@@ -47,14 +48,8 @@ EDITABLE_STATUSES = ("pending", "rejected")
 COUNTED_MATCH_STATUSES = ("active", "closed")
 
 
-class HoursError(Exception):
+class HoursError(FieldError):
     """An entry or decision the rules refuse; ``field`` names the form field to blame."""
-
-    def __init__(self, code: str, message: str = "", field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from kit.models.base import utcnow
 from kit.models.outcomes import OUTCOME_INTERVALS, OUTCOME_STATUSES
 from kit.scheduling.times import add_months
 from kit.services.audit import Actor, record
+from kit.services.errors import FieldError
 from kit.services.outbox import enqueue
 from kit.templating import program_name
 
@@ -58,14 +59,8 @@ assert set(STATUS_LABELS) == set(OUTCOME_STATUSES)
 assert tuple(INTERVAL_MONTHS) == OUTCOME_INTERVALS
 
 
-class OutcomeError(Exception):
+class OutcomeError(FieldError):
     """An outcome the rules refuse; ``field`` names the form field to blame."""
-
-    def __init__(self, code: str, message: str = "", field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

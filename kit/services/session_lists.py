@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from kit.models import MentoringSession, SessionAttendee
+from kit.models import MentoringSession, SessionAttendee, SessionType
 from kit.models.base import utcnow
 from kit.scheduling.errors import SchedulingError
 
@@ -67,3 +67,10 @@ def session_of_staff(db: Session, staff_id: int, session_id: int) -> MentoringSe
                            and all(a.staff_id != staff_id for a in session.attendees)):
         raise SchedulingError("not_found", f"no session {session_id} for staff {staff_id}")
     return session
+
+
+def session_of_type(db: Session, session_id: int, type_code: str) -> MentoringSession | None:
+    """One session of the type ``type_code`` with its organizer and attendees, or None."""
+    return db.scalar(_loaded(
+        select(MentoringSession).join(SessionType)
+        .where(MentoringSession.id == session_id, SessionType.code == type_code)))
