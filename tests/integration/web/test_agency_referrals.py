@@ -40,13 +40,19 @@ FORM = {
 
 
 def docx_bytes() -> bytes:
+    """A minimal Word document; fixed part dates so two calls give the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<Types><Override PartName="/word/document.xml" '
+        archive.writestr(_part("[Content_Types].xml"),
+                         '<Types><Override PartName="/word/document.xml" '
                          'ContentType="application/vnd.openxmlformats-officedocument.'
                          'wordprocessingml.document.main+xml"/></Types>')
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(_part("word/document.xml"), "<w:document/>")
     return buffer.getvalue()
+
+
+def _part(name: str) -> zipfile.ZipInfo:
+    return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
 
 
 @pytest.fixture
