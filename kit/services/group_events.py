@@ -230,13 +230,24 @@ def cancel_registration(db: Session, actor: Actor, session_id: int,
     session = _load(db, session_id, lock=True)
     if session.is_cancelled or session.starts_at <= utcnow():
         raise GroupEventError("closed")
+    if not any(a.newcomer_id == newcomer_id and a.response in ("confirmed", "waitlisted")
+               for a in session.attendees):
+        raise GroupEventError("not_registered")
+    return release_seat(db, actor, session, newcomer_id)
+
+
+def release_seat(db: Session, actor: Actor, session: MentoringSession,
+                 newcomer_id: int) -> SessionAttendee | None:
+    """Take a newcomer off a group event (erasure); the seat goes to the next person waiting.
+
+    The caller has locked the session row. Returns who was promoted, if anyone.
+    """
     mine = next((a for a in session.attendees if a.newcomer_id == newcomer_id
                  and a.response in ("confirmed", "waitlisted")), None)
     if mine is None:
-        raise GroupEventError("not_registered")
+        return None
     had_seat = mine.response == "confirmed"
-    mine.response = "declined"
-    mine.responded_at = utcnow()
+    mine.response, mine.responded_at = "declined", utcnow()
     record(db, actor, "group_event.cancelled_registration", "session", session.id,
            {"newcomer_id": newcomer_id, "had_seat": had_seat})
     db.flush()

@@ -4,6 +4,8 @@ Erasure keeps the newcomer's row (matches, hours and outcomes point to it, and r
 counting them) but removes everything that says who the person is: names, contact details,
 birth date, free texts, languages, availability, links, files and the e-mail addressed to them.
 Staff texts on their matches keep their meaning with the person's names blanked out.
+Their future sessions are cancelled (the mentor gets the calendar cancellation) and their seats
+at group events go to the people waiting.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
+from kit.i18n import gettext
 from kit.models import (
     AvailabilityWindow,
     CheckIn,
@@ -40,6 +44,9 @@ from kit.models.base import utcnow
 from kit.models.matches import MATCH_OPEN_STATUSES
 from kit.services.audit import SYSTEM, Actor, record
 from kit.services.documents import delete_documents
+from kit.services.group_events import release_seat
+from kit.services.invitations import send_invitations
+from kit.services.scheduling import OPEN_STATUSES as OPEN_SESSION_STATUSES
 
 #: Referral statuses that the purge removes once they are old enough.
 PURGED_STATUSES = ("referred_back", "withdrawn")
@@ -185,10 +192,37 @@ def _erase_personal_data(db: Session, newcomer: Newcomer, now: datetime) -> int:
     return files
 
 
+def _cancel_future_sessions(db: Session, actor: Actor, newcomer_id: int,
+                            now: datetime) -> int:
+    """Cancel the person's coming one-on-one sessions, free their group seats; returns how many.
+
+    Runs before the erasure, so the cancellations are queued and then scrubbed like any
+    other e-mail: the mentor's copy stays without the name, the person's own copy goes.
+    """
+    sessions = list(db.scalars(
+        select(MentoringSession).join(SessionAttendee)
+        .where(SessionAttendee.newcomer_id == newcomer_id,
+               MentoringSession.status.in_(OPEN_SESSION_STATUSES),
+               MentoringSession.starts_at > now)
+        .order_by(MentoringSession.id).with_for_update(of=MentoringSession)))
+    for session in sessions:
+        if session.match_id is None:
+            release_seat(db, actor, session, newcomer_id)
+            continue
+        with force_locale(session.organizer.preferred_locale):
+            reason = gettext("The newcomer left the program.")
+        session.status, session.cancel_reason = "cancelled", reason
+        session.sequence += 1
+        record(db, actor, "session.cancelled", "session", session.id, {"reason": reason})
+        send_invitations(db, session, "CANCEL", reason=reason)
+    return len(sessions)
+
+
 def erase_newcomer(db: Session, actor: Actor, newcomer_id: int) -> None:
     """Erase one newcomer's personal data on their request; flushes, the caller commits.
 
-    Waiting referrals are withdrawn and open matches ended; hours, outcomes, attendance and
+    Waiting referrals are withdrawn, open matches ended and coming sessions cancelled (seats
+    at group events go to those waiting); hours, outcomes, attendance and
     check-in scores stay, without anything that says who the person was. The files leave
     the disk when the transaction commits. Erasing twice is harmless.
     """
@@ -198,10 +232,12 @@ def erase_newcomer(db: Session, actor: Actor, newcomer_id: int) -> None:
     if newcomer.erased_at is not None:
         return
     now = utcnow()
+    sessions = _cancel_future_sessions(db, actor, newcomer_id, now)
     referrals, matches = _close_open_work(db, actor, newcomer_id, now)
     files = _erase_personal_data(db, newcomer, now)
     record(db, actor, "newcomer.erased", "newcomer", newcomer_id,
-           {"referrals_withdrawn": referrals, "matches_ended": matches, "files": files})
+           {"referrals_withdrawn": referrals, "matches_ended": matches,
+            "sessions_cancelled": sessions, "files": files})
     db.flush()
 
 

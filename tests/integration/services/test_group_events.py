@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from kit import get_state
-from kit.models import HoursEntry, OutboxMessage, SessionAttendee
+from kit.models import HoursEntry, MentoringSession, OutboxMessage, SessionAttendee
 from kit.models.base import utcnow
 from kit.services.audit import Actor
 from kit.services.group_events import (
@@ -22,6 +22,7 @@ from kit.services.group_events import (
     register,
     roster,
 )
+from kit.services.privacy import erase_newcomer
 from kit.services.session_conflicts import SessionConflict
 
 
@@ -127,6 +128,17 @@ def test_over_capacity_newcomers_wait_in_order_and_are_promoted_by_e_mail(db, cr
     assert again.response == "waitlisted"
     assert [a.newcomer_id for a in roster(db, created.id).waiting] == [people[4].id,
                                                                        people[3].id]
+
+
+def test_an_erased_newcomer_leaves_their_seat_to_the_first_waiting(db, crew):
+    created = event(db, crew, capacity=1)
+    first, second = crew["newcomers"][:2]
+    register(db, newcomer(first), created.id, first.id)
+    register(db, newcomer(second), created.id, second.id)
+    erase_newcomer(db, staff(crew["coordinator"]), first.id)
+    assert [a.newcomer_id for a in roster(db, created.id).seated] == [second.id]
+    assert roster(db, created.id).waiting == []
+    assert db.get(MentoringSession, created.id).status == "scheduled"  # the event goes on
 
 
 def test_leaving_the_waiting_list_promotes_nobody(db, crew):

@@ -270,9 +270,15 @@ def test_erasure_leaves_no_personal_data_and_reports_still_count(db, lan, app,
     for model in (NewcomerLanguage, NewcomerLink, AvailabilityWindow, NewcomerDocument):
         assert db.scalar(select(func.count()).select_from(model)) == 0, model
     assert not [f for f in os.scandir(upload_folder()) if not f.name.startswith(".")]
-    # The e-mail to them is gone; the coordinator's notice stays, without the name.
-    [notice] = db.scalars(select(OutboxMessage)).all()
+    # The e-mail to them is gone; the coordinator's notice stays, without the name, and the
+    # mentor is sent the calendar cancellation of the coming session.
+    notice, cancellation = db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert notice.recipient == "coordinator@city.example" and "[…]" in notice.subject
+    assert cancellation.recipient.endswith(f"<{match.volunteer.staff.email}>")
+    assert "METHOD:CANCEL" in cancellation.ical and "[…]" in cancellation.subject
+    [session] = match.sessions
+    assert session.status == "cancelled"
+    assert session.cancel_reason == "The newcomer left the program."
     [check_in_scores] = [sorted(c.satisfaction for c in match.check_ins)]
     assert check_in_scores == [4, 5]
     assert db.scalar(select(func.sum(HoursEntry.hours)).where(
