@@ -192,6 +192,14 @@ def _non_negative_number(name: str, value: Any) -> float:
     return float(value)
 
 
+def _share(name: str, value: Any) -> float:
+    if (isinstance(value, bool) or not isinstance(value, int | float)
+            or not 0 < value <= 1):
+        raise ConfigError(f"{name} must be a share above 0 and at most 1 (0.2 is a fifth), "
+                          f"got {value!r}.")
+    return float(value)
+
+
 def _checkin_questions(name: str, value: Any) -> tuple[Mapping[str, Any], ...]:
     questions = _mapping_list(name, value)
     keys: set[str] = set()
@@ -313,6 +321,10 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("KIT_PURGE_AFTER_DAYS", 180, "Days after which referred-back and withdrawn "
               "referrals and their files are purged ('flask kit privacy purge').",
               _positive_int),
+    ConfigKey("KIT_DIRECTORY_MAX_DEACTIVATION", 0.2, "Largest share of the active staff "
+              "'flask kit directory sync' deactivates in one run; above it nothing changes and "
+              "the command exits 3 (a renamed group or a wrong base DN must not switch the "
+              "program off).", _share),
     ConfigKey("KIT_MENTOR_MIN_YEARS", 2, "Years in their profession a staff member needs to "
               "volunteer as a mentor.", _positive_int),
     ConfigKey("KIT_MATCHING_WEIGHTS", {}, "Points each matching criterion is worth at most, "

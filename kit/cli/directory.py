@@ -20,14 +20,15 @@ def directory() -> None:
 @directory.command("sync")
 @click.option("--provider", "name", help="The LDAP provider to ask (default: the first one).")
 @click.option("--accept-mass-deactivation", is_flag=True,
-              help="Deactivate even when more than a fifth of the staff would go.")
+              help="Deactivate even when more than KIT_DIRECTORY_MAX_DEACTIVATION of the "
+                   "staff would go.")
 @with_appcontext
 def sync(name: str | None, accept_mass_deactivation: bool) -> None:
     """Check every active staff member against the directory; safe to run from cron.
 
-    Exits 2 without changing anything when the directory does not answer, and 3 when more than a
-    fifth of the staff would be deactivated, so that an outage or a renamed group never
-    switches the whole program off.
+    Exits 2 without changing anything when the directory does not answer, and 3 when more than
+    ``KIT_DIRECTORY_MAX_DEACTIVATION`` of the staff (a fifth by default) would be deactivated,
+    so that an outage or a renamed group never switches the whole program off.
     """
     state = get_state()
     providers = [entry for entry in state.providers
@@ -38,7 +39,8 @@ def sync(name: str | None, accept_mass_deactivation: bool) -> None:
     provider = providers[0].provider
     try:
         report = sync_directory(state.db.session, provider.lookup, state.role_groups,
-                                max_share=1.0 if accept_mass_deactivation else 0.2)
+                                max_share=1.0 if accept_mass_deactivation
+                                else state.config["KIT_DIRECTORY_MAX_DEACTIVATION"])
     except SyncAborted as exc:
         click.echo(f"Stopped: {len(exc.report.deactivated)} of {exc.report.checked} staff members "
                    "would be deactivated, which looks like a directory or configuration "

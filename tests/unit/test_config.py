@@ -24,6 +24,8 @@ def test_defaults_fill_every_key() -> None:
         ({"KIT_PAGE_SIZE": 0}, "KIT_PAGE_SIZE"),
         ({"KIT_PAGE_SIZE": True}, "KIT_PAGE_SIZE"),
         ({"KIT_DEMO_MODE": "yes"}, "KIT_DEMO_MODE"),
+        ({"KIT_DIRECTORY_MAX_DEACTIVATION": 0}, "KIT_DIRECTORY_MAX_DEACTIVATION"),
+        ({"KIT_DIRECTORY_MAX_DEACTIVATION": 20}, "KIT_DIRECTORY_MAX_DEACTIVATION"),
         ({"KIT_DEFAULT_LOCALE": "de"}, "KIT_DEFAULT_LOCALE"),
         ({"KIT_LOCALES": "en"}, "KIT_LOCALES"),
         ({"KIT_BLUEPRINTS": ["staff", "payroll"]}, "KIT_BLUEPRINTS"),

@@ -163,3 +163,22 @@ def test_the_sync_changes_nothing_when_the_directory_is_down(db_url, throwaway_s
     assert staff(app, "lan.nguyen").is_active
     with app.app_context():
         get_state().db.engine.dispose()
+
+
+def test_the_sync_stops_above_the_configured_share_of_deactivations(app) -> None:
+    assert sign_in(app.test_client(), "lan.nguyen", "pässwörd-日本").status_code == 302
+    with app.app_context():
+        db = get_state().db.session
+        db.add_all(StaffMember(directory_id=f"gone.{i}", email=f"gone{i}@city.example",
+                               display_name=f"Gone {i}") for i in range(5))
+        db.commit()
+    result = app.test_cli_runner().invoke(args=["kit", "directory", "sync"])
+    assert result.exit_code == 3, result.output
+    assert "5 of 6 staff members would be deactivated" in result.output
+    assert staff(app, "gone.0").is_active  # nothing changed
+
+    with app.app_context():
+        get_state().config["KIT_DIRECTORY_MAX_DEACTIVATION"] = 0.9
+    result = app.test_cli_runner().invoke(args=["kit", "directory", "sync"])
+    assert result.exit_code == 0, result.output
+    assert not staff(app, "gone.0").is_active and staff(app, "lan.nguyen").is_active
