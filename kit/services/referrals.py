@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -25,6 +26,13 @@ from kit.models import (
 )
 from kit.models.base import utcnow
 from kit.services.audit import Actor, record
+from kit.services.cohorts import (
+    DEFAULT_COHORT,
+    CohortChoice,
+    default_cohort,
+    program_day,
+    require_open,
+)
 
 #: Why a coordinator refers a newcomer back to the agency (codes; the UI translates them).
 REASON_CODES = ("not_eligible", "missing_information", "occupation_not_offered",
@@ -196,11 +204,15 @@ def withdraw_referral(db: Session, actor: Actor, *, referral_id: int, agency_id:
 
 
 def decide_referral(db: Session, actor: Actor, *, referral_id: int, accept: bool,
-                    reason_codes: Iterable[str] = (), note: str | None = None) -> Referral:
+                    reason_codes: Iterable[str] = (), note: str | None = None,
+                    cohort_id: CohortChoice = DEFAULT_COHORT) -> Referral:
     """Accept a submitted referral, or refer it back with reasons; one coordinator wins.
 
+    An accepted newcomer joins the cohort ``cohort_id`` (an open one), none when it is None,
+    or by default the cohort of the decision day (:func:`kit.services.cohorts.default_cohort`).
     Raises ReferralError: 'not_found', 'already_decided' (someone else decided first or the
-    agency withdrew), 'reason_required' or 'unknown_reason'.
+    agency withdrew), 'reason_required', 'unknown_reason' or 'cohort_unavailable' (no such
+    cohort, or closed).
     """
     reasons = sorted(set(reason_codes))
     if not accept and not reasons:
@@ -212,12 +224,29 @@ def decide_referral(db: Session, actor: Actor, *, referral_id: int, accept: bool
         raise ReferralError("not_found")
     if referral.status != "submitted":
         raise ReferralError("already_decided")
+    now = utcnow()
+    if accept:
+        referral.cohort_id = _decision_cohort(db, cohort_id, now)
     _history(db, referral, "accepted" if accept else "referred_back", actor, note)
-    referral.decided_at = utcnow()
+    referral.decided_at = now
     referral.decided_by_id = actor.id
     referral.decision_note = note
     referral.reason_codes = None if accept else reasons
+    details: dict[str, Any] = {"reasons": reasons}
+    if accept:
+        details["cohort_id"] = referral.cohort_id
     record(db, actor, "referral.accepted" if accept else "referral.referred_back",
-           "referral", referral.id, {"reasons": reasons})
+           "referral", referral.id, details)
     db.flush()
     return referral
+
+
+def _decision_cohort(db: Session, cohort_id: CohortChoice, now: datetime) -> int | None:
+    if cohort_id is DEFAULT_COHORT:
+        cohort = default_cohort(db, program_day(now))
+        return cohort.id if cohort is not None else None
+    if cohort_id is None:
+        return None
+    if require_open(db, cohort_id) is None:
+        raise ReferralError("cohort_unavailable")
+    return cohort_id

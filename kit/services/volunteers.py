@@ -95,6 +95,7 @@ class VolunteerRow:
     capacity: int
     languages: tuple[str, ...]
     repeat_mentor: bool
+    manager_approval: str | None = None  # KIT_MANAGER_APPROVAL: pending, approved, declined
 
 
 def profile_of(db: Session, staff_id: int) -> VolunteerProfile | None:
@@ -285,6 +286,6 @@ def list_volunteers(db: Session, page: int, page_size: int, *, sort: str = "stat
     return [
         VolunteerRow(p.id, s.display_name, s.department, p.status, o.code, o.title_en,
                      o.title_fr, p.years_experience, p.capacity,
-                     tuple(languages.get(p.id, ())), bool(is_repeat))
+                     tuple(languages.get(p.id, ())), bool(is_repeat), p.manager_approval)
         for p, s, o, is_repeat in rows
     ], pages

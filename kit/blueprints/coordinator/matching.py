@@ -59,10 +59,12 @@ def matches() -> str:
     rows, pages = list_matches(db, status, page_number(), get_state().config["KIT_PAGE_SIZE"])
     record_views(db, actor_of(signed_in()), (row.newcomer_id for row in rows), "list")
     cohorts = open_cohorts(db)
-    db.commit()
-    return render_template("kit/coordinator/matches.html", rows=rows, pages=pages,
+    # Rendered before the commit, which would expire the cohorts: one reload each.
+    html = render_template("kit/coordinator/matches.html", rows=rows, pages=pages,
                            page=min(page_number(), pages), form=form, status=status or "",
                            cohorts=cohorts)
+    db.commit()
+    return html
 
 
 def _render_match(match_id: int, form: CloseForm, code: int = 200) -> tuple[str, int]:

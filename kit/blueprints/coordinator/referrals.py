@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from kit.auth.identity import actor_of
 from kit.auth.permissions import requires, signed_in
+from kit.blueprints.coordinator.cohort_forms import MoveCohortForm
 from kit.blueprints.coordinator.referral_forms import DecisionForm, QueueFilterForm
 from kit.db import db_session
 from kit.eligibility import CRITERIA
@@ -30,6 +31,7 @@ from kit.models import Referral
 from kit.reference.naics import naics_sector_title
 from kit.schemas.referral import IMMIGRATION_LABELS
 from kit.services.audit import record_view, record_views
+from kit.services.cohorts import can_change_cohort, default_cohort, open_cohorts, program_day
 from kit.services.documents import DocumentError, open_document
 from kit.services.referral_notices import notify_decision
 from kit.services.referral_queue import SORTS, queue_agencies, referral_file, referral_queue
@@ -100,18 +102,26 @@ def _criterion_detail(criterion: str, detail: str | None, locale: str) -> str:
 
 
 def _render_file(referral_id: int, form: DecisionForm, status: int = 200,
-                 problem: str | None = None) -> tuple[str, int]:
+                 problem: str | None = None,
+                 move_form: MoveCohortForm | None = None) -> tuple[str, int]:
     db = db_session()
     file = referral_file(db, referral_id)
     if file is None:
         abort(404)
+    # The decision offers the open cohorts; an accepted newcomer without a mentor may move.
+    movable = can_change_cohort(db, file.referral)
+    if file.referral.status == "submitted" or movable:
+        cohorts = open_cohorts(db)
+        form.set_cohorts(cohorts, default_cohort(db, program_day()))
+        move_form = move_form or MoveCohortForm(formdata=None)
+        move_form.set_cohorts(cohorts, file.referral.cohort)
     newcomer = file.referral.newcomer
     # The page shows the newcomer's personal data: the audit log says who saw it.
     record_view(db, actor_of(signed_in()), newcomer.id, "referral")
     locale = current_locale()
     html = render_template(
         "kit/coordinator/referral.html", file=file, referral=file.referral, newcomer=newcomer,
-        form=form, problem=problem, locale=locale,
+        form=form, problem=problem, locale=locale, movable=movable, move_form=move_form,
         criteria=[(r.criterion, r.passed, _criterion_detail(r.criterion, r.detail, locale))
                   for r in sorted(file.referral.eligibility_results,
                                   key=lambda r: CRITERIA.index(r.criterion)
@@ -163,7 +173,7 @@ def decide(referral_id: int) -> Response | tuple[str, int]:
         decided = decide_referral(
             db, actor_of(signed_in()), referral_id=referral_id, accept=bool(form.accept.data),
             reason_codes=[] if form.accept.data else form.reasons.data,
-            note=(form.note.data or "").strip() or None)
+            note=(form.note.data or "").strip() or None, cohort_id=form.cohort_choice())
         notify_decision(db, decided)
         db.commit()
     except ReferralError as error:
@@ -173,16 +183,27 @@ def decide(referral_id: int) -> Response | tuple[str, int]:
         if error.code == "already_decided":
             return _render_file(referral_id, DecisionForm(formdata=None), 409,
                                 _already_decided(referral_id))
+        if error.code == "cohort_unavailable":
+            # Closed (or removed) since the page was opened: the list now shows what is open.
+            form.cohort.raw_data = []  # the day's default is chosen again
+            form.cohort.errors = [_("This cohort is closed now: choose one of the open "
+                                    "cohorts.")]
+            return _render_file(referral_id, form, 400)
         message = (_("Choose at least one reason to refer the newcomer back.")
                    if error.code == "reason_required"
                    else _("Choose reasons from the list."))
         form.reasons.errors = [message]
         return _render_file(referral_id, form, 400)
     name = decided.newcomer.display_name
-    flash(_("%(name)s is accepted and can now be matched with a mentor.", name=name)
-          if decided.status == "accepted"
-          else _("%(name)s was referred back to %(agency)s.", name=name,
-                 agency=decided.agency.name), "info")
+    if decided.status != "accepted":
+        flash(_("%(name)s was referred back to %(agency)s.", name=name,
+                agency=decided.agency.name), "info")
+    elif decided.cohort is not None:
+        flash(_("%(name)s is accepted into %(cohort)s and can now be matched with a mentor.",
+                name=name, cohort=decided.cohort.name), "info")
+    else:
+        flash(_("%(name)s is accepted and can now be matched with a mentor.", name=name),
+              "info")
     return redirect(url_for(QUEUE_ENDPOINT))
 
 

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from kit.auth.identity import actor_of
 from kit.auth.permissions import requires, signed_in
 from kit.blueprints.coordinator import checkins as checkin_pages
+from kit.blueprints.coordinator import cohorts as cohort_pages
 from kit.blueprints.coordinator import connectors as connector_pages
 from kit.blueprints.coordinator import hours as hours_pages
 from kit.blueprints.coordinator import matching as matching_pages
@@ -52,6 +53,7 @@ def create_blueprint() -> Blueprint:
     privacy.register(bp)
     volunteers.register(bp)
     matching_pages.register(bp)
+    cohort_pages.register(bp)
     hours_pages.register(bp)
     checkin_pages.register(bp)
     connector_pages.register(bp)

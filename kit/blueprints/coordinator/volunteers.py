@@ -39,8 +39,10 @@ def volunteers() -> str:
     rows, pages = list_volunteers(db_session(), page_number(),
                                   get_state().config["KIT_PAGE_SIZE"], sort=order.column,
                                   descending=order.descending)
+    config = get_state().config
     return render_template("kit/coordinator/volunteers.html", rows=rows, pages=pages,
-                           page=min(page_number(), pages), button=ButtonForm(), order=order)
+                           page=min(page_number(), pages), button=ButtonForm(), order=order,
+                           manager_approval=config["KIT_MANAGER_APPROVAL"])
 
 
 def _change(volunteer_id: int, approve_it: bool) -> Response:

@@ -88,16 +88,18 @@ def test_different_people_are_not_flagged(db, agency) -> None:
 
 def test_a_coordinator_accepts_or_refers_back_with_reasons(db, agency, factory) -> None:
     coordinator = factory.staff(roles=("coordinator",))
+    cohort = factory.cohort()  # running today: the accepted newcomer joins it
     accepted = refer(db, agency)
     decide_referral(db, Actor("staff", coordinator.id), referral_id=accepted.id, accept=True)
     db.commit()
     assert accepted.status == "accepted" and accepted.decided_by_id == coordinator.id
+    assert accepted.cohort_id == cohort.id
     sent_back = refer(db, agency, email="b@mail.example", phone=None)
     decide_referral(db, Actor("staff", coordinator.id), referral_id=sent_back.id, accept=False,
                     reason_codes=["language_level", "missing_information"],
                     note="Please add the CLB report.")
     db.commit()
-    assert sent_back.status == "referred_back"
+    assert sent_back.status == "referred_back" and sent_back.cohort_id is None
     assert sent_back.reason_codes == ["language_level", "missing_information"]
     with pytest.raises(ReferralError, match="already_decided"):
         decide_referral(db, Actor("staff", coordinator.id), referral_id=accepted.id,

@@ -181,6 +181,7 @@ def test_accepting_records_who_and_tells_the_caseworker(client, coordinator, har
     detail = page(client, f"{QUEUE}/{referral.id}")
     assert "Accepted by Amara Okafor" in detail and "Amara Okafor" in detail.split("History")[-1]
     assert 'name="refer_back"' not in detail
+    assert referral.cohort_id is None and "In no cohort yet" in detail  # the program has none
 
 
 def test_referring_back_with_reasons_reaches_the_agency(client, coordinator, harbourview,

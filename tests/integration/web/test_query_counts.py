@@ -219,6 +219,8 @@ def _build(app: Flask, scale: int) -> Program:
                        has_concern=True, answered_at=utcnow()))
     # Matching: a cohort to match with pins and exclusions, proposals on both sides, history.
     cohort = make.cohort("Fall 2027")
+    for i in range(scale):  # the cohorts' list and the referral's cohort choices grow too
+        make.accepted_newcomer(f"Later newcomer {i}", make.cohort(f"Later cohort {i}"))
     for i in range(2 * scale):
         waiting = make.accepted_newcomer(f"Cohort newcomer {i}", cohort, languages=("en", "fr"))
         helper = make.volunteer(make.staff(f"Cohort mentor {i}"), capacity=2)
