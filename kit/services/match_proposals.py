@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kit.matching import Weights, explain
-from kit.models import Match, MatchPairRule, Newcomer, VolunteerProfile
+from kit.models import Match, MatchPairRule, Newcomer, Referral, VolunteerProfile
 from kit.models.matches import MATCH_OPEN_STATUSES
 from kit.services.audit import Actor, record
 from kit.services.match_notices import notify_proposed
@@ -125,6 +125,9 @@ def publish(db: Session, actor: Actor, pairs: Iterable[tuple[int, int]],
     declined, rule_rows = pair_rules(db, v_ids, n_ids)
     rules = {(r.volunteer_id, r.newcomer_id): r.kind for r in rule_rows}
     declined_pairs = {(v, n) for n, v in declined}
+    # Proposed from the suggestions (no cohort given), a pair joins the newcomer's cohort, so
+    # its planned end, target hours and the reports filtered by cohort include it.
+    cohorts = cohort_id_by_newcomer(db, n_ids) if cohort_id is None else {}
     mentors = load_mentors(db, v_ids)
     profiles = dict(zip((p.id for p in mentors[0]), mentors[0], strict=True))
     newcomer_profiles = {p.id: p for p in load_newcomers(db, newcomer_ids=n_ids)[0]}
@@ -138,21 +141,32 @@ def publish(db: Session, actor: Actor, pairs: Iterable[tuple[int, int]],
         assert volunteer is not None and newcomer is not None
         score = sum(r.contribution for r in explain(newcomer_profiles[newcomer_id],
                                                      profiles[volunteer_id], w))
+        pair_cohort = cohort_id if cohort_id is not None else cohorts.get(newcomer_id)
         match = Match(volunteer_id=volunteer_id, newcomer_id=newcomer_id, status="proposed",
-                      score=round(score, 4), cohort_id=cohort_id,
+                      score=round(score, 4), cohort_id=pair_cohort,
                       proposed_by_id=actor.id if actor.kind == "staff" else None)
         db.add(match)
         db.flush()
         add_history(db, match, None, "proposed", actor)
         record(db, actor, "match.proposed", "match", match.id,
                {"volunteer_id": volunteer_id, "newcomer_id": newcomer_id,
-                "score": match.score, "cohort_id": cohort_id})
+                "score": match.score, "cohort_id": pair_cohort})
         places[volunteer_id] -= 1
         matched.add(newcomer_id)
         notify_proposed(db, match)
         result.created.append(match)
     db.flush()
     return result
+
+
+def cohort_id_by_newcomer(db: Session, newcomer_ids: Iterable[int]) -> dict[int, int]:
+    """The cohort of each newcomer's accepted referral (the latest decision wins)."""
+    rows = db.execute(
+        select(Referral.newcomer_id, Referral.cohort_id)
+        .where(Referral.newcomer_id.in_(list(newcomer_ids)), Referral.status == "accepted",
+               Referral.cohort_id.is_not(None))
+        .order_by(Referral.decided_at, Referral.id))
+    return {newcomer_id: cohort for newcomer_id, cohort in rows}
 
 
 def propose(db: Session, actor: Actor, volunteer_id: int, newcomer_id: int,

@@ -184,6 +184,16 @@ def test_publish_proposes_exactly_the_posted_pairs_and_asks_the_mentors(db, prog
     assert db.query(OutboxMessage).count() == 2
 
 
+def test_a_pair_proposed_from_the_suggestions_joins_the_newcomers_cohort(factory, db,
+                                                                        program) -> None:
+    match = propose(db, staff_actor(program), program["civil"].id, program["omar"].id)
+    assert match.cohort_id == program["cohort"].id
+    stray = factory.accepted_newcomer("Stray", target_noc_code="21300")  # in no cohort
+    db.commit()
+    assert propose(db, staff_actor(program), program["accountant"].id,
+                   stray.id).cohort_id is None
+
+
 def test_publish_checks_every_pair_again(factory, db, program) -> None:
     actor = staff_actor(program)
     factory.match(program["civil"], factory.newcomer("Meanwhile"), status="proposed")
