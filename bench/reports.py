@@ -16,6 +16,7 @@ exits with 1 when a median misses it.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import secrets
 import statistics
@@ -80,6 +81,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 50,000 staff")
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per URL")
     args = parser.parse_args()
+    load_at_start = os.getloadavg()
     with PostgresServer() as server:
         url = server.create_database("kit_bench")
         started = time.perf_counter()
@@ -87,7 +89,7 @@ def main() -> int:
         seeded = time.perf_counter() - started
         rows = counts(url)
         print(f"PostgreSQL {server.bindir.parent.name}, Python {platform.python_version()}, "
-              f"{platform.machine()}; seeded in {seeded:.1f} s:")
+              f"{platform.machine()}, {os.cpu_count()} cores; seeded in {seeded:.1f} s:")
         print("  " + ", ".join(f"{table.removeprefix('kit_')} {n:,}"
                                for table, n in rows.items()))
         app = make_app(url)
@@ -106,6 +108,9 @@ def main() -> int:
                       f"{size:9,} | {verdict:<8} |", flush=True)
         with app.app_context():
             get_state().db.engine.dispose()
+    # The machine may be shared: the load says how much the timings owe to other work.
+    print("\nload average (1, 5, 15 min) at the start: {:.2f} {:.2f} {:.2f}, at the end: "
+          "{:.2f} {:.2f} {:.2f}".format(*load_at_start, *os.getloadavg()))
     return 1 if misses else 0
 
 

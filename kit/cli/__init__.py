@@ -14,11 +14,12 @@ from kit.cli.outbox import outbox
 from kit.cli.outcomes import outcomes
 from kit.cli.privacy import privacy
 from kit.cli.referrals import referrals
+from kit.cli.reports import reports
 from kit.cli.sessions import sessions
 
 kit_cli = AppGroup("kit", help="Mentoring kit: database, reference data, demo and jobs.")
 for command in (db_group, occupations, demo, outbox, directory, auth, referrals, privacy,
                 sessions):
     kit_cli.add_command(command)
-for command in (checkins, outcomes):
+for command in (checkins, outcomes, reports):
     kit_cli.add_command(command)

@@ -8,6 +8,10 @@ from kit.models.checkins import CheckIn
 from kit.models.cohorts import Cohort
 from kit.models.connectors import ConnectorIntroduction
 from kit.models.hours import HoursEntry, HoursRevision
+from kit.models.hours_month import HoursMonth
+
+# Importing it registers the flush events that keep kit_hours_month in step with the entries.
+from kit.models.hours_tracking import BulkHoursWriteError
 from kit.models.intake import ApiRateWindow, EligibilityRule, IdempotencyRecord, NewcomerDocument
 from kit.models.match_rules import MatchPairRule
 from kit.models.matches import Match, MatchStatusChange
@@ -34,6 +38,7 @@ __all__ = [
     "AuditEvent",
     "AvailabilityWindow",
     "Base",
+    "BulkHoursWriteError",
     "CalendarFeed",
     "CheckIn",
     "Cohort",
@@ -41,6 +46,7 @@ __all__ = [
     "EligibilityResult",
     "EligibilityRule",
     "HoursEntry",
+    "HoursMonth",
     "HoursRevision",
     "IdempotencyRecord",
     "Match",

@@ -17,26 +17,22 @@ from sqlalchemy.orm import Session
 from kit.models import (
     Agency,
     Cohort,
-    HoursEntry,
     Match,
-    MentoringSession,
     Newcomer,
     Outcome,
     Referral,
     SessionType,
     StaffMember,
-    VolunteerProfile,
 )
+from kit.models.hours_month import hours_of
 from kit.reporting.conditions import (
     Page,
-    between_days,
     between_moments,
-    hours,
     noc_within,
     pages_for,
-    referred_by,
 )
 from kit.reporting.filters import ReportFilters
+from kit.reporting.hours_source import hours_rows
 
 #: The filters each report applies; the others are not offered on its page.
 PERIOD = {"date_from", "date_to"}
@@ -100,38 +96,17 @@ class HoursReport:
     pages: int
 
 
-def _hours_query(f: ReportFilters, *columns: object) -> Select[tuple[object, ...]]:
-    """Hours entries (not rejected) the filters keep; joins only what a filter needs."""
-    query = (select(*columns).select_from(HoursEntry)
-             .where(HoursEntry.status != "rejected", between_days(HoursEntry.worked_on, f)))
-    if f.department is not None:
-        query = query.join(StaffMember, StaffMember.id == HoursEntry.staff_id).where(
-            StaffMember.department == f.department)
-    if f.noc is not None:
-        # For hours the occupation is the mentor's own profession (their volunteer profile).
-        query = query.join(VolunteerProfile, VolunteerProfile.staff_id == HoursEntry.staff_id
-                           ).where(noc_within(VolunteerProfile.noc_code, f.noc))
-    if f.cohort_id is not None or f.agency_id is not None:
-        query = query.join(Match, Match.id == HoursEntry.match_id)
-        if f.cohort_id is not None:
-            query = query.where(Match.cohort_id == f.cohort_id)
-        if f.agency_id is not None:
-            query = query.where(referred_by(f.agency_id, Match.newcomer_id))
-    if f.session_type is not None:
-        query = (query.join(MentoringSession, MentoringSession.id == HoursEntry.session_id)
-                 .join(SessionType, SessionType.id == MentoringSession.session_type_id)
-                 .where(SessionType.code == f.session_type))
-    return query
-
-
 def _per_staff(f: ReportFilters) -> Any:
-    """Each staff member's sums: the one pass over the entries that every figure starts from
-    (grouping by the integer id first, then joining the people, keeps that pass lean)."""
-    confirmed = func.sum(case((HoursEntry.status == "confirmed", HoursEntry.hours), else_=0))
-    pending = func.sum(case((HoursEntry.status == "pending", HoursEntry.hours), else_=0))
-    return (_hours_query(f, HoursEntry.staff_id.label("staff_id"), confirmed.label("confirmed"),
-                         pending.label("pending"), func.count(HoursEntry.id).label("entries"))
-            .group_by(HoursEntry.staff_id).subquery())
+    """Each staff member's sums (hours in hundredths): the one pass that every hours figure
+    starts from, over the monthly roll-up and the entries of the months the period covers in
+    part (see :mod:`kit.reporting.hours_source`); grouping by the integer id first, then
+    joining the people, keeps that pass lean."""
+    rows = hours_rows(f)
+    return (select(rows.c.staff_id.label("staff_id"),
+                   func.sum(rows.c.confirmed).label("confirmed"),
+                   func.sum(rows.c.pending).label("pending"),
+                   func.sum(rows.c.entries).label("entries"))
+            .group_by(rows.c.staff_id).subquery())
 
 
 def hours_totals(db: Session, f: ReportFilters) -> HoursTotals:
@@ -139,14 +114,14 @@ def hours_totals(db: Session, f: ReportFilters) -> HoursTotals:
     per = _per_staff(f)
     row = db.execute(select(func.count(), func.sum(per.c.confirmed), func.sum(per.c.pending),
                             func.sum(per.c.entries))).one()
-    return HoursTotals(row[0] or 0, hours(row[1]), hours(row[2]), int(row[3] or 0))
+    return HoursTotals(row[0] or 0, hours_of(row[1]), hours_of(row[2]), int(row[3] or 0))
 
 
 def hours_report(db: Session, f: ReportFilters, page: Page | None) -> HoursReport:
     """Volunteer hours per department and per staff member, most hours first (one query).
 
     The departments and the page of staff members come from one statement (``UNION ALL`` of
-    two uses of one common table expression), so the entries are read once, not twice.
+    two uses of one common table expression), so the hours are read once, not twice.
     """
     per = _per_staff(f)
     people = (select(StaffMember.id, StaffMember.display_name.label("name"),
@@ -175,17 +150,17 @@ def hours_report(db: Session, f: ReportFilters, page: Page | None) -> HoursRepor
     staff_rows = [row for row in rows if row[0] == 1]
     totals = HoursTotals(
         sum(row[9] for row in department_rows),
-        hours(sum(hours(row[6]) for row in department_rows)),
-        hours(sum(hours(row[7]) for row in department_rows)),
+        hours_of(sum(int(row[6] or 0) for row in department_rows)),
+        hours_of(sum(int(row[7] or 0) for row in department_rows)),
         int(sum(row[8] or 0 for row in department_rows)))
     staff_count = staff_rows[0][9] if staff_rows else totals.volunteers
     size = page.size if page else max(staff_count, 1)
     return HoursReport(
         totals=totals,
-        departments=[DepartmentHours(row[1], row[9], hours(row[6]), hours(row[7]),
+        departments=[DepartmentHours(row[1], row[9], hours_of(row[6]), hours_of(row[7]),
                                      int(row[8] or 0)) for row in department_rows],
-        staff=[StaffHours(row[2], row[3], row[1], row[4], row[5], hours(row[6]),
-                          hours(row[7]), int(row[8])) for row in staff_rows],
+        staff=[StaffHours(row[2], row[3], row[1], row[4], row[5], hours_of(row[6]),
+                          hours_of(row[7]), int(row[8])) for row in staff_rows],
         page=page.number if page else 1,
         pages=pages_for(staff_count, size),
     )

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kit.models import HoursEntry, MentoringSession, SessionAttendee
@@ -101,10 +101,10 @@ def mark_attendance(db: Session, actor: Actor, session_id: int,
             hours=session_hours(session), category="session", status="pending"))
         added += 1
     # Entries of people now marked absent go, unless someone already confirmed them.
-    stale = [entry.id for staff_id, entry in existing.items()
+    stale = [entry for staff_id, entry in existing.items()
              if staff_id not in present_staff and entry.status == "pending"]
-    if stale:
-        db.execute(delete(HoursEntry).where(HoursEntry.id.in_(stale)))
+    for entry in stale:
+        db.delete(entry)  # one by one, so that the monthly roll-up of hours follows
     record(db, actor, "session.attendance_marked", "session", session.id,
            {"status": session.status,
             "present": sorted(k for k, v in attended.items() if v),
