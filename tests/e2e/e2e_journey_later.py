@@ -25,12 +25,13 @@ def coordinator_proposes_the_match(j: Journey) -> None:
     j.look(page, "matches")
     # Each open cohort's batch: the best assignment of its accepted newcomers.
     batch = page.locator("a[href*='/cohorts/'][href$='/matching']")
-    if batch.count():
-        batch.first.click()
-        page.wait_for_url(re.compile(r"/cohorts/\d+/matching$"))
-        j.look(page, "batch-matching")
-    # The newcomer accepted a moment ago is in no cohort yet: the coordinator matches her
-    # from the new mentor's suggestions.
+    batch.first.click()
+    page.wait_for_url(re.compile(r"/cohorts/\d+/matching$"))
+    j.look(page, "batch-matching")
+    # The newcomer accepted a moment ago joined the current cohort (the latest, listed
+    # first): its batch counts her. The coordinator proposes her to the new mentor from his
+    # suggestions, whom the batch may not have chosen.
+    assert j.facts["newcomer_name"] in page.locator("main").inner_text()
     page.goto(j.url(f"/mentoring/coordinator/volunteers/{j.facts['volunteer_id']}/newcomers"))
     j.look(page, "suggestions")
     card = page.locator("li.kit-card", has_text=j.facts["newcomer_name"])
