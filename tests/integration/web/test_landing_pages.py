@@ -184,3 +184,20 @@ def test_a_deactivated_employee_loses_access(client, factory, db) -> None:
     staff.is_active = False
     db.commit()
     assert client.get("/mentoring/staff/").status_code == 302
+
+
+def test_the_menu_groups_the_links_of_each_role(client, factory, db) -> None:
+    mentor = factory.staff()
+    lead = factory.staff("Amara Okafor", roles=("coordinator", "admin"), preferred_locale="fr")
+    db.commit()
+    sign_in_as(client, "staff", lead.id)
+    html = client.get("/mentoring/coordinator/").get_data(as_text=True)
+    labels = ("Bénévolat", "Coordination du programme", "Administration")
+    positions = [html.index(f'class="kit-nav-group-label" id="kit-nav-{key}">{label}')
+                 for key, label in zip(("volunteering", "coordination", "administration"),
+                                       labels, strict=True)]
+    assert positions == sorted(positions)
+    assert 'aria-labelledby="kit-nav-administration"' in html
+    sign_in_as(client, "staff", mentor.id)
+    html = client.get("/mentoring/staff/").get_data(as_text=True)
+    assert "/mentoring/staff/hours" in html and "kit-nav-group-label" not in html  # no labels
