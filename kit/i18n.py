@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import flask_babel
+from babel import Locale, support
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -24,7 +25,52 @@ from kit.state import get_state
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 DOMAIN = "kit"
 SESSION_LOCALE_KEY = "kit_locale"
+#: Most distinct template messages remembered per language; the kit's templates have fewer.
+TEMPLATE_MEMO_SIZE = 5000
 log = logging.getLogger(__name__)
+
+
+class KitDomain(Domain):
+    """The kit's translation domain, with the look-ups every page makes kept cheap.
+
+    A page asks for a hundred messages. Flask-Babel's domain finds the catalog by the locale's
+    name on each of them; this one keeps it per locale, and keeps each template message's text
+    per locale and host domain (the kit's catalog, else the host's): catalogs do not change
+    while the process runs, and Flask-Babel keeps them loaded for good as well. The locale is
+    still asked for on every look-up, so ``force_locale`` (e-mails) and ``refresh`` hold.
+    """
+
+    def __init__(self, translation_directories: list[str], domain: str) -> None:
+        super().__init__(translation_directories=translation_directories, domain=domain)
+        self._catalogs: dict[Locale, support.Translations] = {}
+        self._template_texts: dict[tuple[Locale, Domain], dict[str, str]] = {}
+
+    def get_translations(self) -> support.NullTranslations:
+        """The kit's catalog in the current locale (no translation outside a request)."""
+        locale = flask_babel.get_locale()
+        if locale is None:
+            return support.NullTranslations()
+        try:
+            return self._catalogs[locale]
+        except KeyError:
+            return self._catalogs.setdefault(locale, super().get_translations())
+
+    def template_text(self, string: str) -> str:
+        """``string`` in the current locale: the kit's catalog first, then the host's."""
+        locale = flask_babel.get_locale()
+        if locale is None:
+            return string
+        texts = self._template_texts.setdefault((locale, flask_babel.get_domain()), {})
+        try:
+            return texts[string]
+        except KeyError:
+            pass
+        text = self.get_translations().ugettext(string)
+        if text == string:
+            text = flask_babel.gettext(string)
+        if len(texts) < TEMPLATE_MEMO_SIZE:
+            texts[string] = text
+        return text
 
 
 def _translations() -> Any:
@@ -58,9 +104,7 @@ def lazy_gettext(string: str, **variables: Any) -> LazyString:
 
 def template_gettext(string: str, **variables: Any) -> str:
     """``_()`` in templates: the kit's catalog first, then the host's for the host's layout."""
-    text = gettext(string)
-    if text == string:
-        text = flask_babel.gettext(string)
+    text = get_state().translations.template_text(string) if has_request_context() else string
     return text % variables if variables else text
 
 
@@ -93,14 +137,14 @@ def select_timezone() -> str:
     return get_state().config["KIT_TIMEZONE"]
 
 
-def init_babel(app: Flask, config: dict[str, Any]) -> Domain:
+def init_babel(app: Flask, config: dict[str, Any]) -> KitDomain:
     """Set up Flask-Babel (unless the host already did) and return the kit's own domain."""
     compile_catalogs(quiet=True)
     if "babel" not in app.extensions:
         app.config.setdefault("BABEL_DEFAULT_LOCALE", config["KIT_DEFAULT_LOCALE"])
         app.config.setdefault("BABEL_DEFAULT_TIMEZONE", config["KIT_TIMEZONE"])
         Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    return Domain(translation_directories=[str(TRANSLATIONS_DIR)], domain=DOMAIN)
+    return KitDomain([str(TRANSLATIONS_DIR)], DOMAIN)
 
 
 def remember_locale(locale: str) -> None:

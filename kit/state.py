@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 
 if TYPE_CHECKING:
-    from flask_babel import Domain
     from flask_sqlalchemy import SQLAlchemy
 
     from kit.auth.registry import ProviderEntry
+    from kit.i18n import KitDomain
     from kit.services.staff_accounts import RoleGroups
     from kit.services.throttle import ThrottleRules
 
@@ -24,7 +24,7 @@ class KitState:
 
     config: dict[str, Any]
     db: SQLAlchemy
-    translations: Domain
+    translations: KitDomain
     owns_db: bool
     blueprints: tuple[str, ...]
     providers: tuple[ProviderEntry, ...]

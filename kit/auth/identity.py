@@ -6,14 +6,18 @@ request, so that a deactivated account or a revoked newcomer link loses access a
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import has_request_context, request, session
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from kit.db import db_session
-from kit.models import AgencyUser, NewcomerLink, StaffMember
+from kit.models import Agency, AgencyUser, NewcomerLink, StaffMember, StaffRole
 from kit.models.base import utcnow
 from kit.services.audit import Actor
 from kit.state import get_state
@@ -117,24 +121,48 @@ def _load(stored: object) -> Identity | None:
     if not isinstance(person_id, int):
         return None
     db = db_session()
+    # Every page pays for this: one statement per kind, and plain rows where no page needs the
+    # mapped object (a person with their roles, a caseworker with their agency's state).
     if kind == "staff":
-        staff = db.get(StaffMember, person_id)
-        if staff is None or not staff.is_active:
+        rows = db.execute(_staff_identity(), {"id": person_id}).all()
+        if not rows or not rows[0].is_active:
             return None
-        return Identity("staff", staff.id, staff.display_name, frozenset(staff.role_names),
-                        staff.preferred_locale)
+        first = rows[0]
+        roles = frozenset({"staff", *(row.role for row in rows if row.role is not None)})
+        return Identity("staff", person_id, first.display_name, roles, first.preferred_locale)
     if kind == "agency":
-        user = db.get(AgencyUser, person_id)
-        if user is None or not user.is_active or not user.agency.is_active:
+        user = db.execute(_agency_identity(), {"id": person_id}).first()
+        if user is None or not user.is_active or not user.agency_is_active:
             return None
-        return Identity("agency", user.id, user.display_name, frozenset({"agency"}),
+        return Identity("agency", person_id, user.display_name, frozenset({"agency"}),
                         user.preferred_locale, agency_id=user.agency_id)
-    link = db.get(NewcomerLink, stored.get("link")) if isinstance(stored.get("link"), int) else None
+    link_id = stored.get("link")
+    link = None
+    if isinstance(link_id, int):
+        link = db.scalar(select(NewcomerLink).where(NewcomerLink.id == link_id)
+                         .options(joinedload(NewcomerLink.newcomer)))
     if link is None or link.newcomer_id != person_id or not link_is_usable(link, utcnow()):
         return None
     newcomer = link.newcomer
     return Identity("newcomer", newcomer.id, newcomer.display_name, frozenset({"newcomer"}),
                     newcomer.preferred_locale, newcomer_link_id=link.id)
+
+
+@functools.cache
+def _staff_identity() -> Select[Any]:
+    # One row per role (one with a null role for a person without any): built once.
+    return (select(StaffMember.display_name, StaffMember.is_active, StaffMember.preferred_locale,
+                   StaffRole.role)
+            .outerjoin(StaffRole, StaffRole.staff_id == StaffMember.id)
+            .where(StaffMember.id == bindparam("id")))
+
+
+@functools.cache
+def _agency_identity() -> Select[Any]:
+    return (select(AgencyUser.display_name, AgencyUser.is_active, AgencyUser.preferred_locale,
+                   AgencyUser.agency_id, Agency.is_active.label("agency_is_active"))
+            .join(Agency, Agency.id == AgencyUser.agency_id)
+            .where(AgencyUser.id == bindparam("id")))
 
 
 def link_is_usable(link: NewcomerLink, now: datetime) -> bool:

@@ -100,7 +100,12 @@ class Newcomer(TimestampMixin, Base):
     @property
     def display_name(self) -> str:
         """The name to show: the preferred name when given, else the full name."""
-        return self.preferred_name or self.full_name
+        return self.name_of(self.preferred_name, self.given_name, self.family_name)
+
+    @staticmethod
+    def name_of(preferred_name: str | None, given_name: str, family_name: str | None) -> str:
+        """``display_name`` from the three name columns, for lists that read rows, not objects."""
+        return preferred_name or " ".join(part for part in (given_name, family_name) if part)
 
     @property
     def clb_levels(self) -> dict[str, int | None]:

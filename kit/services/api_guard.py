@@ -7,17 +7,18 @@ worker processes.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Integer, Select, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from kit.models import Referral, ReferralStatusChange
+from kit.models import Newcomer, Referral, ReferralStatusChange
 from kit.models.base import utcnow
 from kit.models.intake import ApiRateWindow, IdempotencyRecord
 
@@ -110,14 +111,8 @@ def count_request(db: Session, api_key_id: int, now: datetime | None = None) -> 
     start = _window_start(now)
     dialect = db.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(ApiRateWindow).values(api_key_id=api_key_id, window_start=start,
-                                                 count=1)
-        statement = statement.on_conflict_do_update(
-            index_elements=[ApiRateWindow.api_key_id, ApiRateWindow.window_start],
-            set_={"count": ApiRateWindow.count + 1},
-        ).returning(ApiRateWindow.count)
-        count = int(db.execute(statement).scalar_one())
+        count = int(db.execute(_upsert_statement(dialect),
+                               {"api_key_id": api_key_id, "window_start": start}).scalar_one())
     else:  # pragma: no cover - other databases: update, else insert
         count = _count_portably(db, api_key_id, start)
     if count == 1:
@@ -126,6 +121,18 @@ def count_request(db: Session, api_key_id: int, now: datetime | None = None) -> 
                                                ApiRateWindow.window_start < start))
     seconds_left = math.ceil((start + RATE_WINDOW - now).total_seconds())
     return count, max(1, seconds_left)
+
+
+@functools.cache
+def _upsert_statement(dialect: str) -> Any:
+    # Built once per database kind: every API call runs it.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(ApiRateWindow).values(
+        api_key_id=bindparam("api_key_id"), window_start=bindparam("window_start"), count=1,
+    ).on_conflict_do_update(
+        index_elements=[ApiRateWindow.api_key_id, ApiRateWindow.window_start],
+        set_={"count": ApiRateWindow.count + 1},
+    ).returning(ApiRateWindow.count)
 
 
 def _count_portably(db: Session, api_key_id: int, start: datetime) -> int:  # pragma: no cover
@@ -151,10 +158,23 @@ def agency_referral(db: Session, referral_id: int, agency_id: int) -> Referral |
 
 
 @dataclass(frozen=True)
+class ReferralSummary:
+    """A referral in the API's list: enough to find it again."""
+
+    id: int
+    newcomer_id: int
+    status: str
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    newcomer_name: str
+    target_noc: str | None
+
+
+@dataclass(frozen=True)
 class ReferralPage:
     """One page of an agency's referrals, newest first."""
 
-    referrals: list[Referral]
+    referrals: list[ReferralSummary]
     total: int
     page: int
     per_page: int
@@ -167,12 +187,49 @@ class ReferralPage:
 
 def agency_referral_page(db: Session, agency_id: int, *, page: int, per_page: int,
                          status: str | None = None) -> ReferralPage:
-    """The agency's referrals (only its own), optionally of one status, one page at a time."""
-    conditions = [Referral.agency_id == agency_id]
-    if status:
-        conditions.append(Referral.status == status)
-    total = db.scalar(select(func.count(Referral.id)).where(*conditions)) or 0
-    referrals = db.scalars(select(Referral).where(*conditions).order_by(Referral.id.desc())
-                           .options(selectinload(Referral.newcomer))
-                           .limit(per_page).offset((page - 1) * per_page)).all()
-    return ReferralPage(list(referrals), int(total), page, per_page)
+    """The agency's referrals (only its own), optionally of one status, one page at a time.
+
+    One statement: the page's rows as columns, each carrying the total (counted once); only a
+    page past the end, which has no row to carry it, costs a second one.
+    """
+    values = {"agency_id": agency_id, "status": status,
+              "limit": per_page, "offset": (page - 1) * per_page}
+    rows = db.execute(_page_statement(bool(status)), values).all()
+    total = rows[0].total if rows else db.scalar(_count_statement(bool(status)), values) or 0
+    summaries = [
+        ReferralSummary(r.id, r.newcomer_id, r.status, r.submitted_at, r.decided_at,
+                        Newcomer.name_of(r.preferred_name, r.given_name, r.family_name),
+                        r.target_noc_code)
+        for r in rows
+    ]
+    return ReferralPage(summaries, int(total), page, per_page)
+
+
+# Built once per process with bound parameters: every API list call runs them.
+
+
+def _conditions(by_status: bool) -> list[Any]:
+    conditions = [Referral.agency_id == bindparam("agency_id")]
+    if by_status:
+        conditions.append(Referral.status == bindparam("status"))
+    return conditions
+
+
+@functools.cache
+def _count_statement(by_status: bool) -> Select[tuple[int]]:
+    return select(func.count(Referral.id)).where(*_conditions(by_status))
+
+
+@functools.cache
+def _page_statement(by_status: bool) -> Select[Any]:
+    return (
+        select(Referral.id, Referral.newcomer_id, Referral.status, Referral.submitted_at,
+               Referral.decided_at, Newcomer.preferred_name, Newcomer.given_name,
+               Newcomer.family_name, Newcomer.target_noc_code,
+               # Uncorrelated: counted once for the statement, not once per row.
+               _count_statement(by_status).correlate(None).scalar_subquery().label("total"))
+        .join(Newcomer, Newcomer.id == Referral.newcomer_id)
+        .where(*_conditions(by_status))
+        .order_by(Referral.id.desc())
+        .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+    )

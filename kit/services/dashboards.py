@@ -1,17 +1,19 @@
 """What each person sees first: the landing page of staff, coordinators, agencies, newcomers.
 
 Every figure is an aggregate computed by the database; each dashboard issues a fixed, small
-number of queries whatever the size of the program.
+number of queries whatever the size of the program, and reads columns rather than mapped objects
+where it only shows them (building objects costs more than the statement on pages this small).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kit.models import (
@@ -143,66 +145,106 @@ def _confirmed_hours() -> Any:
     )
 
 
-def _place(session: MentoringSession) -> str | None:
+def _place(session: Any) -> str | None:
+    # ``session``: a MentoringSession, or a row with its three place columns.
     parts = [session.location_building, session.location_room]
     place = ", ".join(part for part in parts if part)
     return place or (session.online_url and "online") or None
 
 
-def _upcoming(db: Session, condition: object, limit: int = 5) -> list[UpcomingSession]:
-    rows = db.execute(
-        select(MentoringSession, SessionType.code)
+def _upcoming(db: Session, attendee: str | None = None, person_id: int | None = None,
+              limit: int = 5) -> list[UpcomingSession]:
+    """The next sessions: all of them, or those ``attendee`` ('staff', 'newcomer') attends."""
+    rows = db.execute(_upcoming_statement(attendee),
+                      {"person_id": person_id, "now": utcnow(), "limit": limit}).all()
+    return [UpcomingSession(row.id, row.code, row.starts_at, row.ends_at, _place(row), row.status)
+            for row in rows]
+
+
+# The statements of the dashboards are built once per process with bound parameters: building
+# and fingerprinting a statement costs a dashboard more than running it (~0.5 ms each).
+
+
+@functools.cache
+def _upcoming_statement(attendee: str | None) -> Select[Any]:
+    # Columns, not sessions: a dashboard shows five rows and never changes them.
+    statement = (
+        select(MentoringSession.id, SessionType.code, MentoringSession.starts_at,
+               MentoringSession.ends_at, MentoringSession.location_building,
+               MentoringSession.location_room, MentoringSession.online_url,
+               MentoringSession.status)
         .join(SessionType, SessionType.id == MentoringSession.session_type_id)
-        .where(condition, MentoringSession.starts_at >= utcnow(),
+        .where(MentoringSession.starts_at >= bindparam("now"),
                MentoringSession.status.in_(UPCOMING_STATUSES))
         .order_by(MentoringSession.starts_at)
-        .limit(limit)
-    ).all()
-    return [
-        UpcomingSession(s.id, code, s.starts_at, s.ends_at, _place(s), s.status) for s, code in rows
-    ]
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if attendee is None:
+        return statement
+    column = SessionAttendee.staff_id if attendee == "staff" else SessionAttendee.newcomer_id
+    return statement.where(MentoringSession.id.in_(
+        select(SessionAttendee.session_id).where(column == bindparam("person_id"))))
+
+
+@functools.cache
+def _staff_head_statement() -> Select[Any]:
+    # The hours totals are one row whatever the person has; the profile joins it when there
+    # is one: one statement for both.
+    staff_id = bindparam("staff_id")
+    totals = select(
+        func.coalesce(func.sum(case((HoursEntry.status == "confirmed", HoursEntry.hours))), 0)
+        .label("confirmed"),
+        func.coalesce(func.sum(case((HoursEntry.status == "pending", HoursEntry.hours))), 0)
+        .label("pending"),
+    ).where(HoursEntry.staff_id == staff_id).subquery()
+    return (
+        select(totals.c.confirmed, totals.c.pending, VolunteerProfile.id, VolunteerProfile.status,
+               VolunteerProfile.capacity, Occupation.code, Occupation.title_en,
+               Occupation.title_fr)
+        .select_from(totals)
+        .outerjoin(VolunteerProfile, VolunteerProfile.staff_id == staff_id)
+        .outerjoin(Occupation, Occupation.code == VolunteerProfile.noc_code)
+    )
+
+
+@functools.cache
+def _staff_matches_statement() -> Select[Any]:
+    return (
+        select(Match.id, Match.status, Newcomer.preferred_name, Newcomer.given_name,
+               Newcomer.family_name, Newcomer.career_goal, Match.started_on,
+               Match.planned_end_on, _confirmed_hours().label("hours"), Match.target_hours)
+        .join(Newcomer, Newcomer.id == Match.newcomer_id)
+        .where(Match.volunteer_id == bindparam("volunteer_id"), Match.status != "declined")
+        .order_by(case((Match.status == "closed", 1), else_=0), Match.proposed_at.desc())
+        .limit(20)
+    )
 
 
 def staff_dashboard(db: Session, staff_id: int) -> StaffDashboard:
-    """The staff member's volunteer profile, matches, next sessions and hours."""
-    profile_row = db.execute(
-        select(VolunteerProfile, Occupation)
-        .outerjoin(Occupation, Occupation.code == VolunteerProfile.noc_code)
-        .where(VolunteerProfile.staff_id == staff_id)
-    ).first()
-    profile, occupation = profile_row if profile_row else (None, None)
+    """The staff member's volunteer profile, matches, next sessions and hours.
+
+    Three statements: the profile with the hours totals, the matches, the next sessions.
+    """
+    head = db.execute(_staff_head_statement(), {"staff_id": staff_id}).one()
     matches: list[MatchSummary] = []
-    if profile is not None:
-        rows = db.execute(
-            select(Match, Newcomer, _confirmed_hours())
-            .join(Newcomer, Newcomer.id == Match.newcomer_id)
-            .where(Match.volunteer_id == profile.id, Match.status != "declined")
-            .order_by(case((Match.status == "closed", 1), else_=0), Match.proposed_at.desc())
-            .limit(20)
-        ).all()
+    if head.id is not None:
         matches = [
-            MatchSummary(m.id, m.status, n.display_name, n.career_goal, m.started_on,
-                         m.planned_end_on, Decimal(h), m.target_hours)
-            for m, n, h in rows
+            MatchSummary(r.id, r.status,
+                         Newcomer.name_of(r.preferred_name, r.given_name, r.family_name),
+                         r.career_goal, r.started_on, r.planned_end_on, Decimal(r.hours),
+                         r.target_hours)
+            for r in db.execute(_staff_matches_statement(), {"volunteer_id": head.id})
         ]
-    attending = select(SessionAttendee.session_id).where(SessionAttendee.staff_id == staff_id)
-    upcoming = _upcoming(db, MentoringSession.id.in_(attending))
-    totals = db.execute(
-        select(
-            func.coalesce(func.sum(case((HoursEntry.status == "confirmed", HoursEntry.hours))), 0),
-            func.coalesce(func.sum(case((HoursEntry.status == "pending", HoursEntry.hours))), 0),
-        ).where(HoursEntry.staff_id == staff_id)
-    ).one()
     return StaffDashboard(
-        profile_status=profile.status if profile else None,
-        occupation_code=occupation.code if occupation else None,
-        occupation_title_en=occupation.title_en if occupation else None,
-        occupation_title_fr=occupation.title_fr if occupation else None,
-        capacity=profile.capacity if profile else None,
+        profile_status=head.status,
+        occupation_code=head.code,
+        occupation_title_en=head.title_en,
+        occupation_title_fr=head.title_fr,
+        capacity=head.capacity,
         matches=matches,
-        upcoming=upcoming,
-        hours_confirmed=Decimal(totals[0]),
-        hours_pending=Decimal(totals[1]),
+        upcoming=_upcoming(db, "staff", staff_id),
+        hours_confirmed=Decimal(head.confirmed),
+        hours_pending=Decimal(head.pending),
     )
 
 
@@ -272,7 +314,7 @@ def coordinator_dashboard(db: Session, now: datetime | None = None) -> Coordinat
         volunteers_pending=[tuple(row) for row in pending],
         volunteer_counts=_counts(db, VolunteerProfile.status),
         match_counts=_counts(db, Match.status),
-        upcoming=_upcoming(db, MentoringSession.id.is_not(None)),
+        upcoming=_upcoming(db),
         sessions_next_week=next_week or 0,
         hours_this_year=Decimal(hours or 0),
     )
@@ -315,8 +357,6 @@ def newcomer_dashboard(db: Session, newcomer_id: int) -> NewcomerDashboard:
                      m.started_on, m.planned_end_on, Decimal(h), m.target_hours)
         for m, s, h in rows
     ]
-    attending = select(SessionAttendee.session_id).where(
-        SessionAttendee.newcomer_id == newcomer_id)
     my_matches = select(Match.id).where(Match.newcomer_id == newcomer_id)
     to_confirm = db.scalar(
         select(func.count()).select_from(HoursEntry).where(
@@ -330,7 +370,7 @@ def newcomer_dashboard(db: Session, newcomer_id: int) -> NewcomerDashboard:
     return NewcomerDashboard(
         name=newcomer.display_name if newcomer else "",
         matches=matches,
-        upcoming=_upcoming(db, MentoringSession.id.in_(attending)),
+        upcoming=_upcoming(db, "newcomer", newcomer_id),
         hours_to_confirm=to_confirm or 0,
         check_ins_due=due or 0,
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from kit.eligibility import CriterionResult
 from kit.models import Newcomer, Referral
+from kit.services.api_guard import ReferralSummary
 
 PROFILE_FIELDS = (
     "given_name", "family_name", "preferred_name", "email", "phone", "birth_date",
@@ -72,14 +73,13 @@ def referral_json(referral: Referral) -> dict[str, Any]:
     }
 
 
-def referral_summary_json(referral: Referral) -> dict[str, Any]:
+def referral_summary_json(referral: ReferralSummary) -> dict[str, Any]:
     """A referral in a list: enough to find it again, the rest is one GET away."""
-    newcomer = referral.newcomer
     return {
         "id": referral.id,
         "status": referral.status,
         "submitted_at": _time(referral.submitted_at),
         "decided_at": _time(referral.decided_at),
-        "newcomer_name": newcomer.display_name,
-        "target_noc": newcomer.target_noc_code,
+        "newcomer_name": referral.newcomer_name,
+        "target_noc": referral.target_noc,
     }

@@ -138,7 +138,6 @@ def list_referrals() -> Response:
     db = db_session()
     page = agency_referral_page(db, agency_id(), page=page_number, per_page=per_page,
                                 status=status)
-    # Serialise before the commit: a commit expires the rows and would read each one again.
     items = [referral_summary_json(r) for r in page.referrals]
     record_views(db, actor(), (r.newcomer_id for r in page.referrals), "name")
     db.commit()
