@@ -236,8 +236,9 @@ def start_gunicorn(url: str, secret: str, workers: int) -> tuple[subprocess.Pope
     env = {**os.environ, "BENCH_DATABASE_URL": url, "BENCH_SECRET_KEY": secret,
            "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"{HOST}:{port}", "--backlog", "256", "--log-level", "warning",
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+         "--config", "python:kit.gunicorn_conf", "--bind", f"{HOST}:{port}",
+         "--backlog", "256", "--log-level", "warning",
          "bench.http:create_bench_app()"], cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

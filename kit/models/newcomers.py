@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kit.models.base import LOCALES, Base, TimestampMixin, UTCDateTime, enum_check, utcnow
@@ -42,6 +42,9 @@ class Newcomer(TimestampMixin, Base):
             CheckConstraint(f"clb_{skill} BETWEEN 1 AND 12", name=f"clb_{skill}")
             for skill in CLB_SKILLS
         ),
+        # Lists leave erased people out with an anti-join: the index holds only the erased.
+        Index("ix_kit_newcomer_erased", "id", postgresql_where=text("erased_at IS NOT NULL"),
+              sqlite_where=text("erased_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

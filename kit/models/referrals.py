@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kit.models.base import ACTOR_KINDS, Base, TimestampMixin, UTCDateTime, enum_check, utcnow
@@ -30,6 +30,10 @@ class Referral(TimestampMixin, Base):
         enum_check("status", REFERRAL_STATUSES),
         Index("ix_kit_referral_agency_status", "agency_id", "status"),
         Index("ix_kit_referral_status_submitted", "status", "submitted_at"),
+        # The queue's duplicate badge asks which referrals others duplicate: only those few.
+        Index("ix_kit_referral_duplicate_of", "duplicate_of_id",
+              postgresql_where=text("duplicate_of_id IS NOT NULL"),
+              sqlite_where=text("duplicate_of_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
