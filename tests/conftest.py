@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import scoped_session
 
 from factories import Factory
 from kit import MentoringKit, get_state
-from kit.models import Base
+from kit.models import Base, enable_sqlite_foreign_keys
 
 pytest_plugins = ["servers.pytest_plugin", "servers.ldap_plugin"]
 
@@ -91,3 +92,13 @@ def sign_in_as(client: FlaskClient, kind: str, person_id: int, link_id: int | No
     with client.session_transaction() as session:
         session["kit_identity"] = {"kind": kind, "id": person_id, "link": link_id,
                                    "at": now - signed_in_ago, "seen": now - seen_ago}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An engine on a fresh, empty database: a SQLite file, then a real PostgreSQL database."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    engine = create_engine(request.getfixturevalue(fixture))
+    enable_sqlite_foreign_keys(engine)
+    yield engine
+    engine.dispose()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,20 +18,15 @@ from kit.models import (
     OutboxMessage,
     StaffMember,
     VolunteerProfile,
-    enable_sqlite_foreign_keys,
 )
 
 KIT_TABLES = set(Base.metadata.tables)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An engine on a fresh, empty database: a SQLite file, then a real PostgreSQL database."""
-    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
-    engine = create_engine(request.getfixturevalue(fixture))
-    enable_sqlite_foreign_keys(engine)
-    yield engine
-    engine.dispose()
+@pytest.fixture
+def engine(empty_engine: Engine) -> Engine:
+    """A fresh, empty database on each engine (SQLite, then PostgreSQL)."""
+    return empty_engine
 
 
 @pytest.fixture

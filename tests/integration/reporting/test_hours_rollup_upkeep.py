@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, create_engine, delete, insert, inspect, select, text, update
+from sqlalchemy import Engine, delete, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from kit import migrations
@@ -26,7 +25,6 @@ from kit.models import (
     MentoringSession,
     SessionType,
     StaffMember,
-    enable_sqlite_foreign_keys,
 )
 from kit.models.hours_tracking import RollupOutOfStep
 from kit.services.attendance import mark_attendance
@@ -190,14 +188,10 @@ def test_two_confirmations_of_the_same_month_at_once_both_count(app, db, factory
     assert rollup(db) == [(mentor.staff_id, MONTH, match.id, 0, 375, 2, 0, 0)]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An engine on a fresh, empty database: a SQLite file, then a real PostgreSQL database."""
-    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
-    engine = create_engine(request.getfixturevalue(fixture))
-    enable_sqlite_foreign_keys(engine)
-    yield engine
-    engine.dispose()
+@pytest.fixture
+def engine(empty_engine: Engine) -> Engine:
+    """A fresh, empty database on each engine (SQLite, then PostgreSQL)."""
+    return empty_engine
 
 
 def test_the_migration_fills_the_roll_up_from_the_entries_already_there(engine):
