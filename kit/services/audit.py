@@ -22,6 +22,14 @@ class Actor:
     kind: str
     id: int | None = None
     remote_addr: str | None = None
+    #: The agency's API key that made the request, written into each event's details.
+    api_key_id: int | None = None
+
+    def details(self, details: dict[str, Any] | None) -> dict[str, Any] | None:
+        """``details`` with the API key that acted, when one did."""
+        if self.api_key_id is None:
+            return details
+        return {**(details or {}), "api_key": self.api_key_id}
 
 
 SYSTEM = Actor("system")
@@ -37,7 +45,7 @@ def record(db: Session, actor: Actor, action: str, subject_type: str, subject_id
         action=action,
         subject_type=subject_type,
         subject_id=str(subject_id),
-        details=details,
+        details=actor.details(details),
         remote_addr=actor.remote_addr,
     )
     db.add(event)
@@ -64,7 +72,8 @@ def record_views(db: Session, actor: Actor, newcomer_ids: Iterable[int], what: s
         return
     shared = {"occurred_at": utcnow(), "actor_kind": actor.kind,
               "actor_id": None if actor.id is None else str(actor.id),
-              "action": "newcomer.viewed", "subject_type": "newcomer", "details": {"what": what},
+              "action": "newcomer.viewed", "subject_type": "newcomer",
+              "details": actor.details({"what": what}),
               "remote_addr": actor.remote_addr}
     statement = _views_statement(db.get_bind().dialect.name)
     if statement is not None:

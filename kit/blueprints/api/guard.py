@@ -89,8 +89,8 @@ def agency_id() -> int:
 
 
 def actor() -> Actor:
-    """The audit log's view of the caller: the agency, through its system."""
-    return Actor("agency", None, request.remote_addr)
+    """The audit log's view of the caller: the agency, through its system's key."""
+    return Actor("agency", None, request.remote_addr, api_key_id=int(request.environ[KEY_KEY][0]))
 
 
 def respond(status: int, body: Any) -> Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.support import REFERRAL, api_client, error_of
-from kit.models import AuditEvent, OutboxMessage, Referral
+from kit.models import AgencyApiKey, AuditEvent, OutboxMessage, Referral
 from kit.services.audit import Actor
 from kit.services.referrals import decide_referral
 
@@ -95,6 +95,14 @@ def test_reading_a_referral_is_in_the_audit_log(api, db) -> None:
     views = db.query(AuditEvent).filter_by(action="newcomer.viewed").all()
     assert len(views) == 1 and views[0].actor_kind == "agency"
     assert views[0].subject_id == str(db.get(Referral, referral["id"]).newcomer_id)
+    # Which of the agency's keys acted, for the views and for the referral it created.
+    [key] = db.query(AgencyApiKey).all()
+    assert views[0].details == {"what": "profile", "api_key": key.id}
+    [created] = db.query(AuditEvent).filter_by(action="referral.created").all()
+    assert created.details["api_key"] == key.id
+    api.get("/referrals")
+    listed = db.query(AuditEvent).filter_by(action="newcomer.viewed").all()
+    assert {event.details["api_key"] for event in listed} == {key.id}
 
 
 def test_another_agencys_referral_is_not_found(api, client, factory, db) -> None:
