@@ -318,6 +318,10 @@ KEYS: tuple[ConfigKey, ...] = (
               "larger ones get 413.", _positive_int),
     ConfigKey("KIT_API_RATE_LIMIT", 120, "API requests allowed per key and minute; more get 429 "
               "with Retry-After.", _positive_int),
+    ConfigKey("KIT_FUNDER_MIN_COUNT", 5, "In the funders' export, counts of newcomers from 1 to "
+              "this number minus one are written '<5' (for 5) and the shares computed from them "
+              "left empty, so that a narrow filter cannot point at people; 1 shows every "
+              "count.", _positive_int),
     ConfigKey("KIT_PURGE_AFTER_DAYS", 180, "Days after which referred-back and withdrawn "
               "referrals and their files are purged ('flask kit privacy purge').",
               _positive_int),

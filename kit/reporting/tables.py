@@ -11,6 +11,7 @@ from kit.i18n import lazy_gettext as _l
 from kit.reporting.exports import Table
 from kit.reporting.progress import SCORES, MatchesReport, OutcomesReport, SatisfactionReport
 from kit.reporting.queries import FUNNEL_STAGES, FunnelReport, FunnelRow, HoursReport
+from kit.reporting.suppression import Counted, is_small
 
 OUTCOME_INTERVAL_LABELS = {
     "close": _l("At close"),
@@ -84,6 +85,12 @@ def funnel_tables(report: FunnelReport) -> list[Table]:
                   frozenset(range(1, len(headings))))]
 
 
+#: The funnel table's counts of newcomers, and each share beside its count.
+FUNNEL_COUNTED = Counted(
+    frozenset({1, *range(2, 2 * len(FUNNEL_STAGES), 2)}),
+    {share: share - 1 for share in range(3, 2 * len(FUNNEL_STAGES), 2)})
+
+
 def matches_tables(report: MatchesReport, with_stalled: bool = True) -> list[Table]:
     """Matches per mentor's department, then the stalled matches."""
     rows = [[no_department(d.department), d.waiting, d.active, d.stalled, d.closed]
@@ -103,8 +110,20 @@ def matches_tables(report: MatchesReport, with_stalled: bool = True) -> list[Tab
     return tables
 
 
-def outcomes_tables(report: OutcomesReport) -> list[Table]:
-    """For each interval: the newcomers with each status and their share."""
+#: The outcomes table's counts (one per interval) and each share beside its count.
+OUTCOMES_COUNTED = Counted(
+    frozenset(range(1, 2 * len(OUTCOME_INTERVAL_LABELS), 2)),
+    {share: share - 1 for share in range(2, 2 * len(OUTCOME_INTERVAL_LABELS) + 1, 2)})
+#: The satisfaction table: answers, the five scores and concerns count people's answers.
+SATISFACTION_COUNTED = Counted(frozenset({1, *range(3, 3 + len(SCORES)), 3 + len(SCORES)}),
+                               {2: 1})
+
+
+def outcomes_tables(report: OutcomesReport, min_count: int = 1) -> list[Table]:
+    """For each interval: the newcomers with each status and their share.
+
+    The average time to employment of fewer than ``min_count`` newcomers is left out.
+    """
     headings = [_("Status")]
     for interval in OUTCOME_INTERVAL_LABELS:
         label = OUTCOME_INTERVAL_LABELS[interval]
@@ -122,7 +141,8 @@ def outcomes_tables(report: OutcomesReport) -> list[Table]:
              report.cell(i, s).days_to_employment]
             for i in OUTCOME_INTERVAL_LABELS
             for s in ("employed_in_field", "employed_related", "employed_outside")
-            if report.cell(i, s).days_to_employment is not None]
+            if report.cell(i, s).days_to_employment is not None
+            and not is_small(report.cell(i, s).count, min_count)]
     return [Table(_("Employment outcomes"), headings, rows, frozenset(range(1, len(headings)))),
             Table(_("Time to employment"),
                   [_("Interval"), _("Status"), _("Average days from the match's start")],

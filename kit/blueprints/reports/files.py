@@ -15,8 +15,17 @@ from kit.reporting.conditions import Page
 from kit.reporting.exports import Table, to_csv, to_xlsx
 from kit.reporting.progress import matches_report, outcomes_report, satisfaction_report
 from kit.reporting.queries import APPLIES, funnel_report, hours_report, hours_totals
-from kit.reporting.tables import funnel_tables, outcomes_tables, satisfaction_tables
+from kit.reporting.suppression import suppress
+from kit.reporting.tables import (
+    FUNNEL_COUNTED,
+    OUTCOMES_COUNTED,
+    SATISFACTION_COUNTED,
+    funnel_tables,
+    outcomes_tables,
+    satisfaction_tables,
+)
 from kit.services.audit import record_views
+from kit.state import get_state
 from kit.web import page_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,6 +91,8 @@ def funder_tables() -> tuple[list[tuple[str, str]], list[Table]]:
     """Counts only, for funders: no name, e-mail, employee number or department of a person.
 
     Agencies are organisations and appear by name; staff hours appear as program totals.
+    Counts of newcomers below ``KIT_FUNDER_MIN_COUNT`` are written "<5", and the shares and
+    averages computed from them left empty.
     """
     form = filter_form()
     if not form.validate():
@@ -91,6 +102,11 @@ def funder_tables() -> tuple[list[tuple[str, str]], list[Table]]:
     hours = hours_totals(c.db, f.only(APPLIES["hours"]))
     matches = matches_report(c.db, f.only(APPLIES["matches"]), Page(1, 1), now=c.now,
                              stall_days=c.stall_days).totals
+    minimum = get_state().config["KIT_FUNDER_MIN_COUNT"]
+    funnel = funnel_tables(funnel_report(c.db, f.only(APPLIES["funnel"]), c.timezone))
+    outcomes, days = outcomes_tables(outcomes_report(c.db, f.only(APPLIES["outcomes"]),
+                                                     c.timezone), min_count=minimum)
+    satisfaction = satisfaction_tables(satisfaction_report(c.db, f.only(APPLIES["satisfaction"])))
     tables = [
         Table(_("Program totals"), [_("Measure"), _("Value")], [
             [_("Volunteers who logged hours"), hours.volunteers],
@@ -101,9 +117,10 @@ def funder_tables() -> tuple[list[tuple[str, str]], list[Table]]:
             [_("Stalled matches"), matches.stalled],
             [_("Closed matches"), matches.closed],
         ], frozenset({1})),
-        *funnel_tables(funnel_report(c.db, f.only(APPLIES["funnel"]), c.timezone)),
-        *outcomes_tables(outcomes_report(c.db, f.only(APPLIES["outcomes"]), c.timezone)),
-        satisfaction_tables(satisfaction_report(c.db, f.only(APPLIES["satisfaction"])))[0],
+        # Newcomers' figures: counts of a few people are hidden (KIT_FUNDER_MIN_COUNT).
+        *(suppress(table, FUNNEL_COUNTED, minimum) for table in funnel),
+        suppress(outcomes, OUTCOMES_COUNTED, minimum), days,
+        suppress(satisfaction[0], SATISFACTION_COUNTED, minimum),
     ]
     return form.described(ALL_FILTERS), tables
 

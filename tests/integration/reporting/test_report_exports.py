@@ -130,3 +130,17 @@ def test_the_funders_export_holds_counts_and_no_personal_data(client, program, r
     assert ["Confirmed volunteer hours", "13.00"] in rows
     assert ["Stalled matches", "1"] in rows and ["Active matches", "2"] in rows
     assert "Harbourview" in flat  # agencies are organisations, named
+
+
+
+def test_the_funders_export_hides_counts_of_a_few_newcomers(client, program, reader, app):
+    sign_in_as(client, "staff", reader().id)
+    rows = csv_rows(client.get("/mentoring/reports/funder.csv"))
+    [harbourview] = [row for row in rows if row and row[0] == "Harbourview"]
+    # Each count of one to four people is "<5", and the share beside it empty.
+    assert harbourview[1] == "<5" and "" in harbourview[2:]
+    assert not any(cell.isdigit() and 0 < int(cell) < 5 for cell in harbourview[1:])
+    app.extensions["kit"].config["KIT_FUNDER_MIN_COUNT"] = 1  # every count shown
+    rows = csv_rows(client.get("/mentoring/reports/funder.csv"))
+    [harbourview] = [row for row in rows if row and row[0] == "Harbourview"]
+    assert harbourview[1].isdigit() and "<5" not in harbourview
